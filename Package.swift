@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "woes-client-portal",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "portal-worker", targets: ["portal-worker"]),
+        .executable(name: "portal", targets: ["portal"]),
+        .library(name: "PortalKit", targets: ["PortalKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+    ],
+    targets: [
+        // libfcgi, the C FastCGI library, as a system library.
+        .systemLibrary(
+            name: "CFastCGI",
+            pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        // The transport only: sockets, threads, FastCGI params -> HTTP request, response writing.
+        .target(
+            name: "FastCGI",
+            dependencies: [
+                "CFastCGI",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The application: HTTP layer, routing, auth, features, domain and storage.
+        .target(
+            name: "PortalKit",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Views/Templates")]
+        ),
+        .executableTarget(
+            name: "portal-worker",
+            dependencies: [
+                "FastCGI", "PortalKit",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "portal",
+            dependencies: [
+                "PortalKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "PortalKitTests", dependencies: ["PortalKit"]),
+    ]
+)

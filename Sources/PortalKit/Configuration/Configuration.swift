@@ -1,0 +1,157 @@
+import Logging
+
+/// Every setting of the worker and the admin tool, read from environment
+/// variables in this one place and passed down explicitly from there.
+/// README.md documents each variable; keep the two in step.
+public struct Configuration: Sendable, Equatable {
+    /// `PORTAL_ENV`: `development` (default) or `production`. Production turns
+    /// off development conveniences such as the dev session header.
+    public var environment: DeploymentEnvironment
+    /// `PORTAL_DATABASE`: path of the SQLite database file.
+    public var databasePath: String
+    /// `PORTAL_LISTEN`: unix socket path, `host:port`, `fd:N` or `systemd`.
+    public var listen: String
+    /// `PORTAL_SOCKET_MODE`: octal file mode of the unix socket the worker creates.
+    public var socketMode: UInt32
+    /// `PORTAL_SOCKET_GROUP`: group of that socket (nginx's group, e.g. www-data); unset keeps the process's.
+    public var socketGroup: String?
+    /// `PORTAL_THREADS`: request threads. Must exceed nginx workers × upstream `keepalive`.
+    public var threads: Int
+    /// `PORTAL_APP_HOST`: the operator host (`app.localhost` in development).
+    public var appHost: String
+    /// `PORTAL_BASE_DOMAIN`: portal hosts are `<slug>.<base domain>`.
+    public var portalBaseDomain: String
+    /// `PORTAL_MAX_BODY_BYTES`: longest request body read; longer answers 413.
+    public var maxBodyBytes: Int
+    /// `PORTAL_DB_READERS`: SQLite reader connections shared by the threads.
+    public var databaseReaders: Int
+    /// `PORTAL_MIGRATE`: `1` to run pending migrations when the worker starts.
+    public var migrateOnStart: Bool
+    /// `PORTAL_LOG_LEVEL`: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: Logger.Level
+    /// `PORTAL_SHUTDOWN_GRACE`: seconds to let requests in flight finish on SIGTERM.
+    public var shutdownGraceSeconds: Double
+
+    public init(
+        environment: DeploymentEnvironment = .development,
+        databasePath: String = "var/portal.sqlite",
+        listen: String = "var/worker.sock",
+        socketMode: UInt32 = 0o660,
+        socketGroup: String? = nil,
+        threads: Int = 64,
+        appHost: String = "app.localhost",
+        portalBaseDomain: String = "portal.localhost",
+        maxBodyBytes: Int = 256 * 1024,
+        databaseReaders: Int = 4,
+        migrateOnStart: Bool = false,
+        logLevel: Logger.Level = .info,
+        shutdownGraceSeconds: Double = 10
+    ) {
+        self.environment = environment
+        self.databasePath = databasePath
+        self.listen = listen
+        self.socketMode = socketMode
+        self.socketGroup = socketGroup
+        self.threads = threads
+        self.appHost = appHost
+        self.portalBaseDomain = portalBaseDomain
+        self.maxBodyBytes = maxBodyBytes
+        self.databaseReaders = databaseReaders
+        self.migrateOnStart = migrateOnStart
+        self.logLevel = logLevel
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let problems: [String]
+        public var description: String {
+            "invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Reads the `PORTAL_*` variables; unset ones keep their defaults. Every
+    /// problem is reported at once.
+    public init(environment variables: [String: String]) throws(Invalid) {
+        self.init()
+        var problems: [String] = []
+        func value(_ name: String) -> String? {
+            guard let raw = variables[name]?.trimmingCharacters(in: " "), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                problems.append("\(name)=\(text): expected a whole number in \(range.lowerBound)...\(range.upperBound)")
+                return nil
+            }
+            return number
+        }
+
+        if let text = value("PORTAL_ENV") {
+            if let parsed = DeploymentEnvironment(rawValue: text) {
+                environment = parsed
+            } else {
+                problems.append("PORTAL_ENV=\(text): expected development or production")
+            }
+        }
+        if environment == .production {
+            databasePath = "/var/lib/woes-portal/portal.sqlite"
+            listen = "/run/woes-portal/worker.sock"
+        }
+        if let text = value("PORTAL_DATABASE") { databasePath = text }
+        if let text = value("PORTAL_LISTEN") { listen = text }
+        if let text = value("PORTAL_SOCKET_MODE") {
+            if let mode = UInt32(text, radix: 8), mode <= 0o777 {
+                socketMode = mode
+            } else {
+                problems.append("PORTAL_SOCKET_MODE=\(text): expected an octal mode such as 660")
+            }
+        }
+        socketGroup = value("PORTAL_SOCKET_GROUP")
+        if let number = integer("PORTAL_THREADS", 1...4096) { threads = number }
+        if let number = integer("PORTAL_MAX_BODY_BYTES", 1024...(64 << 20)) { maxBodyBytes = number }
+        if let number = integer("PORTAL_DB_READERS", 1...256) { databaseReaders = number }
+        if let number = integer("PORTAL_SHUTDOWN_GRACE", 0...600) { shutdownGraceSeconds = Double(number) }
+
+        for (name, keyPath) in [("PORTAL_APP_HOST", \Configuration.appHost), ("PORTAL_BASE_DOMAIN", \.portalBaseDomain)] {
+            if let text = value(name) {
+                let host = text.lowercased()
+                if HostName.isValid(host) {
+                    self[keyPath: keyPath] = host
+                } else {
+                    problems.append("\(name)=\(text): expected a host name such as portal.example.net")
+                }
+            } else if environment == .production {
+                problems.append("\(name) must be set in production")
+            }
+        }
+        if let text = value("PORTAL_MIGRATE") {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": migrateOnStart = true
+            case "0", "false", "no", "off": migrateOnStart = false
+            default: problems.append("PORTAL_MIGRATE=\(text): expected 1 or 0")
+            }
+        }
+        if let text = value("PORTAL_LOG_LEVEL") {
+            if let level = Logger.Level(rawValue: text.lowercased()) {
+                logLevel = level
+            } else {
+                problems.append("PORTAL_LOG_LEVEL=\(text): expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        if appHost == portalBaseDomain || appHost.hasSuffix("." + portalBaseDomain) {
+            problems.append("PORTAL_APP_HOST (\(appHost)) must not be the portal base domain or one of its portal hosts")
+        }
+        guard problems.isEmpty else { throw Invalid(problems: problems) }
+    }
+}
+
+public enum DeploymentEnvironment: String, Sendable, Equatable {
+    case development, production
+}
+
+extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        Substring(self).trimmingCharacters(in: character)
+    }
+}

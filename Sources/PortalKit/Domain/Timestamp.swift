@@ -1,0 +1,95 @@
+/// A point in time with millisecond precision, stored as milliseconds since the
+/// Unix epoch and written as ISO-8601 UTC (`2026-11-26T12:00:00.000Z`).
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
+
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000)
+    }
+
+    public func adding(milliseconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+    }
+
+    public var description: String { iso8601 }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, written without Foundation's formatters (hot path).
+    public var iso8601: String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        let millis = millisecondsSinceEpoch
+        var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
+        let msOfDay = millis - days * 86_400_000
+        // Howard Hinnant's civil_from_days.
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        var year = yearOfEra + era * 400
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        if month <= 2 { year += 1 }
+        func put(_ value: Int64, width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var remaining = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
+                remaining %= divisor
+                divisor /= 10
+            }
+        }
+        put(year, width: 4); bytes.append(UInt8(ascii: "-"))
+        put(month, width: 2); bytes.append(UInt8(ascii: "-"))
+        put(day, width: 2); bytes.append(UInt8(ascii: "T"))
+        put(msOfDay / 3_600_000, width: 2); bytes.append(UInt8(ascii: ":"))
+        put(msOfDay / 60_000 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
+        put(msOfDay / 1000 % 60, width: 2); bytes.append(UInt8(ascii: "."))
+        put(msOfDay % 1000, width: 3); bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// Parses `YYYY-MM-DD` as midnight UTC; nil when it is not a real date.
+    public static func date(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1 else { return nil }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let monthLengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= monthLengths[month - 1] else { return nil }
+        return (year, month, day)
+    }
+}
+
+/// Where "now" comes from; injected so expiry and rate limits are testable.
+public protocol Clock: Sendable {
+    func now() -> Timestamp
+}
+
+/// The real wall clock.
+public struct SystemClock: Clock {
+    public init() {}
+    public func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

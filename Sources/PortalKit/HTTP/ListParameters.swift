@@ -1,0 +1,67 @@
+import Foundation
+
+/// `limit` and `cursor` of a list request, checked, as a `PageRequest`.
+///
+/// Cursors are opaque to clients: base64url of a scope and a position. The scope
+/// names the list and its filters, so a cursor taken from another list or
+/// another filter is refused instead of silently skipping rows.
+public enum ListParameters {
+    public static let defaultLimit = 20
+    public static let maximumLimit = 100
+
+    public static func pageRequest(_ query: QueryParameters, scope: String) throws(HTTPError) -> PageRequest {
+        var limit = defaultLimit
+        if let text = query["limit"] {
+            guard let number = Int(text), (1...maximumLimit).contains(number) else {
+                throw HTTPError.validation("limit", "must be a whole number from 1 to \(maximumLimit)")
+            }
+            limit = number
+        }
+        var after: Int64?
+        if let cursor = query["cursor"], !cursor.isEmpty {
+            guard let position = ListCursor.decode(cursor, scope: scope) else {
+                throw HTTPError.validation("cursor", "is not a cursor of this list; start again without it")
+            }
+            after = position
+        }
+        return PageRequest(limit: limit, after: after)
+    }
+}
+
+public enum ListCursor {
+    public static func encode(scope: String, position: Int64) -> String {
+        Data("\(scope)|\(position)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ cursor: String, scope: String) -> Int64? {
+        guard cursor.utf8.count <= 512, cursor.utf8.allSatisfy(RandomToken.isBase64URL) else { return nil }
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.utf8.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+              let separator = text.lastIndex(of: "|"), text[..<separator] == scope else { return nil }
+        return Int64(text[text.index(after: separator)...])
+    }
+}
+
+extension Response {
+    /// The list envelope of API.md: `{"object":"list","hasMore","nextCursor","<key>":[…]}`.
+    public static func list<Item>(
+        _ key: String, _ page: Page<Item>, scope: String, position: (Item) -> Int64,
+        _ writeItem: (inout JSONWriter, Item) -> Void
+    ) -> Response {
+        json { json in
+            json.object { json in
+                json.field("object", "list")
+                json.field("hasMore", page.hasMore)
+                json.field("nextCursor", page.hasMore ? page.items.last.map { ListCursor.encode(scope: scope, position: position($0)) } : nil)
+                json.key(key)
+                json.array { json in
+                    for item in page.items { writeItem(&json, item) }
+                }
+            }
+        }
+    }
+}

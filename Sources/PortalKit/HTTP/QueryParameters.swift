@@ -1,0 +1,70 @@
+/// The decoded query string: `?status=open&q=a+b`. Repeated names keep every value.
+public struct QueryParameters: Sendable {
+    private var pairs: [(name: String, value: String)] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, String)]) {
+        self.pairs = pairs.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// Nil when a name or value is not valid percent-encoded UTF-8.
+    public init?(parsing query: Substring) {
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let equals = part.firstIndex(of: "=")
+            let rawName = part[..<(equals ?? part.endIndex)]
+            let rawValue = equals.map { part[part.index(after: $0)...] } ?? ""
+            guard let name = PercentDecoding.decode(rawName, plusAsSpace: true),
+                  let value = PercentDecoding.decode(rawValue, plusAsSpace: true) else { return nil }
+            pairs.append((name, value))
+        }
+    }
+
+    /// The first value of `name`.
+    public subscript(name: String) -> String? {
+        pairs.first { $0.name == name }?.value
+    }
+
+    public func all(_ name: String) -> [String] {
+        pairs.filter { $0.name == name }.map(\.value)
+    }
+
+    public var names: [String] { pairs.map(\.name) }
+    public var isEmpty: Bool { pairs.isEmpty }
+}
+
+/// RFC 3986 percent-decoding, strict: a bad escape or invalid UTF-8 is nil.
+enum PercentDecoding {
+    static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+        let utf8 = text.utf8
+        if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {
+            return String(text)
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
+                bytes.append(high << 4 | low)
+            case UInt8(ascii: "+") where plusAsSpace:
+                bytes.append(UInt8(ascii: " "))
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

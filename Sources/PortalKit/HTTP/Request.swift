@@ -1,0 +1,116 @@
+import HTTPTypes
+
+/// An HTTP request as the application sees it: the head from the gateway, the
+/// path already decoded and checked, the query parsed, the body in memory.
+public struct Request: Sendable {
+    public let head: HTTPRequest
+    /// Percent-decoded path segments, without empty ones: `/api/v1/issues/` → `["api", "v1", "issues"]`.
+    public let pathSegments: [String]
+    /// The path as sent, without the query.
+    public let rawPath: Substring
+    public let query: QueryParameters
+    /// The routing host: lower-cased, without port.
+    public let host: String
+    public let body: [UInt8]
+    public let clientAddress: String
+    /// Correlates the request's log line with the answer (`X-Request-Id`).
+    public let id: String
+
+    public var method: HTTPRequest.Method { head.method }
+    public var headers: HTTPFields { head.headerFields }
+    public var scheme: String { head.scheme ?? "http" }
+    public var path: String { "/" + pathSegments.joined(separator: "/") }
+
+    /// Builds the request; a path that is not valid percent-encoded UTF-8, holds
+    /// NUL bytes or `.`/`..` segments is refused with 400.
+    public init(head: HTTPRequest, body: [UInt8] = [], clientAddress: String = "", id: String) throws(HTTPError) {
+        self.head = head
+        self.body = body
+        self.clientAddress = clientAddress
+        self.id = id
+        let target = head.path ?? "/"
+        let queryStart = target.firstIndex(of: "?")
+        rawPath = target[..<(queryStart ?? target.endIndex)]
+        guard rawPath.hasPrefix("/") else { throw HTTPError(.badRequest, "The request path must start with /.") }
+        var segments: [String] = []
+        for rawSegment in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
+            guard let segment = PercentDecoding.decode(rawSegment, plusAsSpace: false) else {
+                throw HTTPError(.badRequest, "The request path is not valid percent-encoded UTF-8.")
+            }
+            if segment == "." || segment == ".." || segment.contains("\0") || segment.contains("/") || segment.contains("\\") {
+                throw HTTPError(.badRequest, "The request path holds a forbidden segment.")
+            }
+            segments.append(segment)
+        }
+        pathSegments = segments
+        if let queryStart {
+            guard let query = QueryParameters(parsing: target[target.index(after: queryStart)...]) else {
+                throw HTTPError(.badRequest, "The query string is not valid percent-encoded UTF-8.")
+            }
+            self.query = query
+        } else {
+            query = QueryParameters()
+        }
+        host = Self.routingHost(head.authority)
+    }
+
+    /// `Acme.Portal.localhost:8080` → `acme.portal.localhost`.
+    static func routingHost(_ authority: String?) -> String {
+        guard var host = authority?.lowercased(), !host.isEmpty else { return "" }
+        if host.hasPrefix("[") {
+            if let close = host.firstIndex(of: "]") { host = String(host[...close]) }
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        if host.hasSuffix(".") { host.removeLast() }
+        return host
+    }
+
+    public func header(_ name: HTTPField.Name) -> String? { head.headerFields[name] }
+
+    /// The value of one cookie, parsed from the `Cookie` header(s).
+    public func cookie(_ name: String) -> String? {
+        for header in head.headerFields[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.drop(while: { $0 == " " })
+                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
+                var value = trimmed[trimmed.index(after: equals)...]
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+                return String(value)
+            }
+        }
+        return nil
+    }
+
+    /// The media type of the body without parameters, lower-cased (`application/json`).
+    public var mediaType: String? {
+        guard let contentType = head.headerFields[.contentType] else { return nil }
+        let type = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return type.trimmingCharacters(in: " ").lowercased()
+    }
+
+    /// Whether the request is for an API path (answered in JSON) rather than a page.
+    public var wantsJSON: Bool {
+        guard let first = pathSegments.first else { return false }
+        return first == "api" || first == "internal"
+    }
+
+    /// The body as a JSON object reader; 415 for another media type, 400 for
+    /// malformed JSON, 422 when the top level is not an object.
+    public func jsonObjectBody() throws(HTTPError) -> JSONObjectReader {
+        guard mediaType == "application/json" else {
+            throw HTTPError(.unsupportedMediaType, "Send the body as application/json.")
+        }
+        guard !body.isEmpty else { throw HTTPError(.invalidJSON, "The request body is empty; a JSON object is expected.") }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(body)
+        } catch {
+            throw HTTPError(.invalidJSON, "The request body is not valid JSON: \(error.description)")
+        }
+        guard case .object(let object) = value else {
+            throw HTTPError.validation("body", "must be a JSON object, not \(value.typeName)")
+        }
+        return JSONObjectReader(object)
+    }
+}

@@ -1,0 +1,43 @@
+import HTTPTypes
+
+/// An HTTP answer: status, header fields and the complete body.
+public struct Response: Sendable {
+    public var status: HTTPResponse.Status
+    public var headerFields: HTTPFields
+    public var body: [UInt8]
+
+    public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headerFields = headerFields
+        self.body = body
+    }
+
+    /// A JSON answer; API answers are private to the caller and never cached.
+    public static func json(_ status: HTTPResponse.Status = .ok, _ writer: JSONWriter) -> Response {
+        Response(status: status, headerFields: [
+            .contentType: "application/json; charset=utf-8",
+            .cacheControl: "no-store",
+        ], body: writer.bytes)
+    }
+
+    /// A JSON answer written by `body`.
+    public static func json(_ status: HTTPResponse.Status = .ok, _ body: (inout JSONWriter) -> Void) -> Response {
+        var writer = JSONWriter()
+        body(&writer)
+        return json(status, writer)
+    }
+
+    public static func html(_ status: HTTPResponse.Status = .ok, _ html: String) -> Response {
+        Response(status: status, headerFields: [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+        ], body: Array(html.utf8))
+    }
+
+    public static func noContent() -> Response { Response(status: .noContent) }
+
+    /// 303 See Other: after a form post, the browser GETs the new location.
+    public static func redirect(to location: String, status: HTTPResponse.Status = .seeOther) -> Response {
+        Response(status: status, headerFields: [.location: location, .cacheControl: "no-store"])
+    }
+}

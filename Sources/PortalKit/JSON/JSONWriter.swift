@@ -1,0 +1,231 @@
+/// A fast, allocation-light JSON writer: bytes are appended in order, commas are
+/// placed automatically. Responses on the hot path are written with it rather
+/// than `JSONEncoder`, which costs a reflection-driven pass and an extra copy.
+///
+///     var json = JSONWriter()
+///     json.object {
+///         $0.field("object", "company")
+///         $0.field("id", 42)
+///     }
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8]
+    /// One bit per open container: set once it holds an element.
+    private var hasElement: UInt64 = 0
+    private var depth = 0
+    private var afterKey = false
+
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    // MARK: Structure
+
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        beginObject()
+        body(&self)
+        endObject()
+    }
+
+    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+        beginArray()
+        body(&self)
+        endArray()
+    }
+
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        open()
+    }
+
+    public mutating func endObject() {
+        depth -= 1
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        open()
+    }
+
+    public mutating func endArray() {
+        depth -= 1
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    public mutating func key(_ name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    // MARK: Values
+
+    public mutating func string(_ value: String) {
+        separate()
+        appendQuoted(value)
+    }
+
+    public mutating func int(_ value: Int64) {
+        separate()
+        appendInteger(value)
+    }
+
+    public mutating func int(_ value: Int) { int(Int64(value)) }
+
+    public mutating func double(_ value: Double) {
+        separate()
+        if value.isFinite {
+            if value == value.rounded(), abs(value) < 1e15 {
+                appendInteger(Int64(value))
+            } else {
+                bytes.append(contentsOf: "\(value)".utf8)
+            }
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    public mutating func timestamp(_ value: Timestamp) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        value.appendISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let bool): self.bool(bool)
+        case .int(let int): self.int(int)
+        case .double(let double): self.double(double)
+        case .string(let string): self.string(string)
+        case .array(let array):
+            beginArray()
+            for element in array { self.value(element) }
+            endArray()
+        case .object(let object):
+            beginObject()
+            for key in object.keys.sorted() {
+                self.key(key)
+                self.value(object[key]!)
+            }
+            endObject()
+        }
+    }
+
+    // MARK: Fields (key + value)
+
+    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        if let value { string(value) } else { null() }
+    }
+    public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Int64) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: String, _ value: Timestamp) { key(name); timestamp(value) }
+    public mutating func field(_ name: String, _ value: Timestamp?) {
+        key(name)
+        if let value { timestamp(value) } else { null() }
+    }
+    public mutating func field<Entity>(_ name: String, _ value: Identifier<Entity>) { key(name); int(value.rawValue) }
+    public mutating func field<Entity>(_ name: String, _ value: Identifier<Entity>?) {
+        key(name)
+        if let value { int(value.rawValue) } else { null() }
+    }
+    public mutating func field(_ name: String, _ value: [String]) {
+        key(name)
+        beginArray()
+        for element in value { string(element) }
+        endArray()
+    }
+    public mutating func field(_ name: String, _ value: JSONValue) { key(name); self.value(value) }
+
+    /// Appends a complete, already-encoded JSON value.
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
+    // MARK: Internals
+
+    private mutating func open() {
+        depth += 1
+        precondition(depth < 64, "JSON nested too deeply")
+        hasElement &= ~(1 << UInt64(depth))
+    }
+
+    private mutating func separate() {
+        if afterKey { afterKey = false; return }
+        guard depth > 0 else { return }
+        let bit: UInt64 = 1 << UInt64(depth)
+        if hasElement & bit != 0 { bytes.append(UInt8(ascii: ",")) } else { hasElement |= bit }
+    }
+
+    private mutating func appendInteger(_ value: Int64) {
+        if value == 0 { bytes.append(UInt8(ascii: "0")); return }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, no heap
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var count = 0
+            while magnitude > 0 {
+                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            while count > 0 {
+                count -= 1
+                bytes.append(raw[count])
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                // Escapes: quote, backslash, control characters; `<` `>` `&` too, so
+                // JSON can never close a <script> or start markup if it is embedded.
+                let needsEscape = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                    || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+                if !needsEscape { continue }
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default:
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0F)]])
+                }
+            }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,19 @@
+public protocol OperatorStore {
+    func createOperator(_ new: NewOperator, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Operator
+    func `operator`(id: OperatorID, in workspace: WorkspaceID) throws(StoreError) -> Operator?
+    func `operator`(email: EmailAddress, in workspace: WorkspaceID) throws(StoreError) -> Operator?
+}
+
+public struct NewOperator: Sendable {
+    public var email: EmailAddress
+    public var name: String
+    public var role: OperatorRole
+    public var explicitPermissions: Set<Permission>?
+
+    public init(email: EmailAddress, name: String, role: OperatorRole, explicitPermissions: Set<Permission>? = nil) {
+        self.email = email
+        self.name = name
+        self.role = role
+        self.explicitPermissions = explicitPermissions
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// The SQLite implementation of `PortalStore`, on a GRDB `DatabasePool`: WAL
+/// journal, one writer, a bounded set of readers shared by the worker threads.
+public final class SQLiteStore: PortalStore {
+    let pool: DatabasePool
+    public let path: String
+
+    public struct Options: Sendable {
+        /// Reader connections; each holds its own page cache, so more is not free.
+        public var maximumReaders: Int
+        /// How long a writer waits for the lock before giving up with `unavailable`.
+        public var busyTimeoutSeconds: Double
+
+        public init(maximumReaders: Int = 4, busyTimeoutSeconds: Double = 5) {
+            self.maximumReaders = maximumReaders
+            self.busyTimeoutSeconds = busyTimeoutSeconds
+        }
+    }
+
+    /// Opens (creating if needed) the database file. Migrations are separate:
+    /// see `migrate()`.
+    public init(path: String, options: Options = Options()) throws(StoreError) {
+        self.path = path
+        var config = GRDB.Configuration()
+        config.label = "portal"
+        config.maximumReaderCount = options.maximumReaders
+        config.busyMode = .timeout(options.busyTimeoutSeconds)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // WAL + NORMAL: a commit survives a crash of the worker (the WAL is
+            // written before COMMIT returns); only an OS crash can lose the last
+            // transactions, never corrupt the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A small page cache per connection keeps the worker's memory bounded.
+            try db.execute(sql: "PRAGMA cache_size = -4096")
+        }
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    public func checkHealth() throws(StoreError) {
+        _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func close() throws(StoreError) {
+        do { try pool.close() } catch { throw StoreError(error) }
+    }
+
+    // MARK: Transactions with typed errors
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw StoreError(error) }
+    }
+
+    /// One write transaction (IMMEDIATE); everything in `body` commits or nothing does.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw StoreError(error) }
+    }
+}
+
+extension StoreError {
+    /// Maps GRDB and SQLite errors to the store's vocabulary.
+    init(_ error: any Error) {
+        if let storeError = error as? StoreError {
+            self = storeError
+            return
+        }
+        guard let databaseError = error as? DatabaseError else {
+            self = .failure(String(describing: error))
+            return
+        }
+        switch databaseError.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+            self = .conflict(field: Self.apiField(fromUniqueMessage: databaseError.message ?? ""))
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            self = .invalidReference(field: "reference")
+        default:
+            switch databaseError.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_READONLY:
+                self = .unavailable(databaseError.message ?? "\(databaseError.resultCode)")
+            default:
+                self = .failure(databaseError.description)
+            }
+        }
+    }
+
+    /// `UNIQUE constraint failed: customer.workspace_id, customer.email` → `email`.
+    static func apiField(fromUniqueMessage message: String) -> String {
+        guard let lastColumn = message.split(separator: ",").last?.split(separator: ".").last else { return "id" }
+        switch lastColumn.trimmingCharacters(in: " ") {
+        case "external_id": return "externalId"
+        case "token_hash": return "key"
+        case "number": return "ref"
+        case let column: return column
+        }
+    }
+}

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FastCGI
+import Logging
+import PortalKit
+import Foundation
+
+/// Start-up and shutdown of the worker process.
+enum WorkerMain {
+    static func run(environment: [String: String]) -> Int32 {
+        let configuration: Configuration
+        let listenAddress: ListenAddress
+        do {
+            configuration = try Configuration(environment: environment)
+            listenAddress = try ListenAddress(parsing: configuration.listen)
+        } catch {
+            FileHandle.standardError.write(Data("portal-worker: \(error)\n".utf8))
+            return 2
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "portal-worker")
+
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: configuration.databasePath,
+                                    options: .init(maximumReaders: configuration.databaseReaders))
+            if configuration.migrateOnStart {
+                let applied = try store.migrate()
+                if !applied.isEmpty { logger.notice("migrated", metadata: ["applied": "\(applied)"]) }
+            } else {
+                let pending = try store.pendingMigrations()
+                guard pending.isEmpty else {
+                    logger.critical("the database needs migrations; run `portal migrate` or set PORTAL_MIGRATE=1",
+                                    metadata: ["pending": "\(pending)", "database": "\(configuration.databasePath)"])
+                    return 1
+                }
+            }
+        } catch {
+            logger.critical("cannot open the database", metadata: ["database": "\(configuration.databasePath)",
+                                                                   "error": "\(error)"])
+            return 1
+        }
+
+        let views: Views
+        do {
+            views = try Views.bundled()
+        } catch {
+            logger.critical("cannot load templates", metadata: ["error": "\(error)"])
+            return 1
+        }
+        let application = PortalApplication(configuration: configuration, store: store, views: views, logger: logger)
+
+        // libfcgi first (it installs handlers), then ours over them.
+        signal(SIGPIPE, SIG_IGN)
+        FastCGIServer.initializeLibrary()
+        let signals: ShutdownSignals
+        let socket: ListeningSocket
+        do {
+            signals = try ShutdownSignals.install()
+            socket = try ListeningSocket.open(listenAddress, socketMode: mode_t(configuration.socketMode),
+                                              socketGroup: configuration.socketGroup,
+                                              environment: environment)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            return 1
+        }
+
+        let server = FastCGIServer(
+            socket: socket,
+            configuration: .init(threadCount: configuration.threads, maxBodyBytes: configuration.maxBodyBytes),
+            responder: WorkerResponder(application: application),
+            logger: logger)
+        server.start()
+        logger.notice("ready", metadata: [
+            "environment": "\(configuration.environment.rawValue)", "app_host": "\(configuration.appHost)",
+            "portal_base_domain": "\(configuration.portalBaseDomain)", "database": "\(configuration.databasePath)",
+        ])
+
+        let signal = signals.wait()
+        logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+        let drained = server.stop(gracePeriod: configuration.shutdownGraceSeconds)
+        socket.close()
+        do { try store.close() } catch { logger.warning("database close", metadata: ["error": "\(error)"]) }
+        logger.notice("stopped", metadata: ["drained": "\(drained)"])
+        return 0
+    }
+}
+
+/// Hands each FastCGI request to the application.
+struct WorkerResponder: FastCGIResponder {
+    let application: PortalApplication
+
+    func respond(to request: FastCGIRequest) -> FastCGIResponse {
+        let response = application.respond(
+            to: request.head, body: request.body, bodyExceededLimit: request.bodyExceededLimit,
+            clientAddress: request.remoteAddress, requestID: request.requestID)
+        return FastCGIResponse(
+            head: HTTPResponse(status: response.status, headerFields: response.headerFields), body: response.body)
+    }
+}
+
+import HTTPTypes

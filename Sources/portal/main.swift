@@ -1,0 +1,2 @@
+// The admin command-line tool. Commands live in Commands/.
+PortalCommand.main()
