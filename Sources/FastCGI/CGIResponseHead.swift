@@ -12,7 +12,7 @@ enum CGIResponseHead {
         var sawContentLength = false
         for field in head.headerFields {
             if field.name == .contentLength { sawContentLength = true }
-            buffer.append(contentsOf: field.name.canonicalName.utf8)
+            buffer.append(contentsOf: field.name.rawName.utf8)
             buffer.append(contentsOf: ": ".utf8)
             buffer.append(contentsOf: field.value.utf8)
             buffer.append(contentsOf: "\r\n".utf8)

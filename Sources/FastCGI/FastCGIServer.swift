@@ -38,7 +38,7 @@ public final class FastCGIServer: Sendable {
     private let runningThreads = Atomic<Int>(0)
 
     /// Initializes libfcgi once per process (it installs signal handlers that
-    /// `ShutdownSignals` then replaces).
+    /// `ShutdownSignals` then replaces). Safe to call again.
     public static func initializeLibrary() {
         _ = FCGX_Init()
     }
@@ -72,7 +72,9 @@ public final class FastCGIServer: Sendable {
     @discardableResult
     public func stop(gracePeriod: Double = 10) -> Bool {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return true }
-        FCGX_ShutdownPending()
+        // shutdown(2) on the listening socket makes every blocked accept fail with
+        // EINVAL, which libfcgi returns to us. FCGX_ShutdownPending() is not used:
+        // it sets a process-wide flag that would also stop any later server.
         socket.stopAccepting()
         let deadline = monotonicSeconds() + gracePeriod
         while inFlight.load(ordering: .acquiring) > 0 && monotonicSeconds() < deadline {
@@ -89,6 +91,17 @@ public final class FastCGIServer: Sendable {
     /// Threads still inside their accept loop.
     public var threadsRunning: Int { runningThreads.load(ordering: .relaxed) }
 
+    /// After `stop()`, waits until every thread has left its loop (threads parked
+    /// on a kept-alive connection leave when the web server closes it). Only then
+    /// may the listening descriptor be closed: closing it earlier lets the number
+    /// be reused by another socket that a late thread would then accept on.
+    @discardableResult
+    public func waitForThreads(timeout: Double) -> Bool {
+        let deadline = monotonicSeconds() + timeout
+        while runningThreads.load(ordering: .acquiring) > 0 && monotonicSeconds() < deadline { usleep(2_000) }
+        return runningThreads.load(ordering: .acquiring) == 0
+    }
+
     private func serve(threadIndex: Int) {
         defer { runningThreads.subtract(1, ordering: .relaxed) }
         // FCGX_Request must not move: its streams point back into it.
@@ -99,7 +112,7 @@ public final class FastCGIServer: Sendable {
             return
         }
         var buffers = ThreadBuffers()
-        while true {
+        while !stopping.load(ordering: .acquiring) {
             let status = FCGX_Accept_r(request)
             if status < 0 {
                 if stopping.load(ordering: .acquiring) { break }

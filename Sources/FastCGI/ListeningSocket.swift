@@ -136,10 +136,17 @@ public struct ListeningSocket: Sendable {
         shutdown(fileDescriptor, Int32(SHUT_RDWR))
     }
 
-    /// Closes the socket and removes the socket file the worker created.
+    /// Removes the socket file the worker created, so nothing connects to a
+    /// process that is going away. The descriptor stays open.
+    public func removeSocketFile() {
+        if let ownedPath { unlink(ownedPath) }
+    }
+
+    /// Closes the socket and removes its file. Only once no thread can still be
+    /// accepting on it (see `FastCGIServer.waitForThreads`).
     public func close() {
         _ = Glibc.close(fileDescriptor)
-        if let ownedPath { unlink(ownedPath) }
+        removeSocketFile()
     }
 
     /// A leftover socket file from a crashed worker is removed; a live one (some

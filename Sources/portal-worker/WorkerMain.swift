@@ -84,7 +84,9 @@ enum WorkerMain {
         let signal = signals.wait()
         logger.notice("shutting down", metadata: ["signal": "\(signal)"])
         let drained = server.stop(gracePeriod: configuration.shutdownGraceSeconds)
-        socket.close()
+        // Threads idle on nginx's kept-alive connections may still be parked in
+        // libfcgi; the process exits under them, so the descriptor is not closed.
+        socket.removeSocketFile()
         do { try store.close() } catch { logger.warning("database close", metadata: ["error": "\(error)"]) }
         logger.notice("stopped", metadata: ["drained": "\(drained)"])
         return 0

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+import Logging
+import Synchronization
+import Testing
+@testable import FastCGI
+
+/// Echoes what the server handed over, so tests can see the parsed request.
+final class EchoResponder: FastCGIResponder {
+    let seen = Mutex<[FastCGIRequest]>([])
+
+    func respond(to request: FastCGIRequest) -> FastCGIResponse {
+        seen.withLock { $0.append(request) }
+        let text = "\(request.head.method.rawValue) \(request.head.path ?? "") host=\(request.head.authority ?? "") "
+            + "body=\(request.body.count) exceeded=\(request.bodyExceededLimit) remote=\(request.remoteAddress)"
+        return FastCGIResponse(head: HTTPResponse(status: .ok, headerFields: [.contentType: "text/plain"]), body: Array(text.utf8))
+    }
+}
+
+/// A server on a fresh unix socket, stopped when the test ends.
+struct RunningServer {
+    let server: FastCGIServer
+    let path: String
+    let responder: EchoResponder
+
+    init(threads: Int = 4, maxBodyBytes: Int = 1024) throws {
+        path = "/tmp/fcgi-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let socket = try ListeningSocket.open(.unixSocket(path: path), environment: [:])
+        responder = EchoResponder()
+        server = FastCGIServer(socket: socket, configuration: .init(threadCount: threads, maxBodyBytes: maxBodyBytes),
+                               responder: responder, logger: Logger(label: "test"))
+        server.start()
+    }
+
+    func stop() {
+        server.stop(gracePeriod: 2)
+        #expect(server.waitForThreads(timeout: 5), "every thread leaves once clients have closed")
+        server.socket.close()
+    }
+
+    static let getParams: [(String, String)] = [
+        ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/hello?x=1"), ("HTTP_HOST", "app.localhost"),
+        ("REMOTE_ADDR", "127.0.0.1"), ("CONTENT_LENGTH", ""),
+    ]
+}
+
+@Suite("The FastCGI server over a real unix socket")
+struct FastCGIServerTests {
+    @Test("answers a request with the responder's status, headers and body")
+    func answersARequest() throws {
+        let running = try RunningServer()
+        defer { running.stop() }
+        let client = try FastCGITestClient.connect(to: running.path)
+        defer { client.close() }
+        let response = try client.request(RunningServer.getParams)
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "text/plain")
+        #expect(response.header("Content-Length") == String(response.body.count))
+        #expect(response.text == "GET /hello?x=1 host=app.localhost body=0 exceeded=false remote=127.0.0.1")
+    }
+
+    @Test("keeps the connection for the next request when asked to (nginx fastcgi_keep_conn)")
+    func keepAlive() throws {
+        let running = try RunningServer()
+        defer { running.stop() }
+        let client = try FastCGITestClient.connect(to: running.path)
+        defer { client.close() }
+        for index in 1...5 {
+            let response = try client.request([("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/n/\(index)")])
+            #expect(response.text.hasPrefix("GET /n/\(index) "))
+        }
+    }
+
+    @Test("delivers a body within the limit")
+    func bodyWithinLimit() throws {
+        let running = try RunningServer(maxBodyBytes: 1024)
+        defer { running.stop() }
+        let client = try FastCGITestClient.connect(to: running.path)
+        defer { client.close() }
+        let body = [UInt8](repeating: 65, count: 1000)
+        let response = try client.request(
+            [("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/p"), ("CONTENT_LENGTH", "1000")], body: body)
+        #expect(response.text.contains("body=1000 exceeded=false"))
+        #expect(running.responder.seen.withLock { $0.last?.body } == body)
+    }
+
+    @Test("flags a body over the limit, declared or not, and stays in step for the next request")
+    func bodyOverLimit() throws {
+        let running = try RunningServer(maxBodyBytes: 1024)
+        defer { running.stop() }
+        let client = try FastCGITestClient.connect(to: running.path)
+        defer { client.close() }
+        let big = [UInt8](repeating: 66, count: 100_000)
+        let declared = try client.request(
+            [("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/p"), ("CONTENT_LENGTH", "100000")], body: big)
+        #expect(declared.text.contains("body=0 exceeded=true"))
+        let undeclared = try client.request([("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/q")], body: big)
+        #expect(undeclared.text.contains("body=0 exceeded=true"))
+        let next = try client.request(RunningServer.getParams)
+        #expect(next.text.hasPrefix("GET /hello?x=1"))
+    }
+
+    @Test("answers 400 itself when the params cannot form a request, and keeps serving")
+    func malformedParams() throws {
+        let running = try RunningServer()
+        defer { running.stop() }
+        let client = try FastCGITestClient.connect(to: running.path)
+        defer { client.close() }
+        #expect(try client.request([("REQUEST_METHOD", "G E T"), ("REQUEST_URI", "/")]).status == 400)
+        #expect(try client.request(RunningServer.getParams).status == 200)
+    }
+
+    @Test("serves many connections at once with a small pool")
+    func concurrentConnections() throws {
+        let running = try RunningServer(threads: 4)
+        defer { running.stop() }
+        let failures = Atomic<Int>(0)
+        // Eight clients at once, each on its own connection, against four threads.
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            do {
+                let client = try FastCGITestClient.connect(to: running.path)
+                defer { client.close() }
+                try client.send(params: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/c/\(index)")], keepConnection: false)
+                if !(try client.readResponse().text.hasPrefix("GET /c/\(index) ")) { failures.add(1, ordering: .relaxed) }
+            } catch {
+                failures.add(1, ordering: .relaxed)
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(running.responder.seen.withLock { $0.count } == 8)
+    }
+
+    @Test("stop() wakes every thread blocked in accept, and refuses new connections")
+    func stopWakesAcceptingThreads() throws {
+        let running = try RunningServer(threads: 6)
+        // Let the threads reach accept.
+        var waited = 0
+        while running.server.threadsRunning < 6 && waited < 200 { usleep(5_000); waited += 1 }
+        #expect(running.server.threadsRunning == 6)
+        #expect(running.server.stop(gracePeriod: 1))
+        #expect(running.server.waitForThreads(timeout: 2))
+        #expect(throws: FastCGITestClient.Failure.self) {
+            let client = try FastCGITestClient.connect(to: running.path)
+            defer { client.close() }
+            _ = try client.request(RunningServer.getParams)
+        }
+        running.server.socket.close()
+    }
+
+    @Test("a stale socket file is replaced; a live one is refused")
+    func staleAndLiveSockets() throws {
+        let running = try RunningServer()
+        #expect(throws: ListeningSocket.OpenError.self) {
+            _ = try ListeningSocket.open(.unixSocket(path: running.path), environment: [:])
+        }
+        running.stop()
+        // The path was unlinked by close(); a leftover file of a crashed worker is
+        // simulated by binding and never listening.
+        let leftover = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: running.path.utf8)
+            raw[running.path.utf8.count] = 0
+        }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(leftover, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(leftover)
+        let reopened = try ListeningSocket.open(.unixSocket(path: running.path), environment: [:])
+        var info = stat()
+        #expect(stat(running.path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        reopened.close()
+    }
+}
+
+import Foundation

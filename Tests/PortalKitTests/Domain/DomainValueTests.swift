@@ -1,0 +1,116 @@
+import Testing
+@testable import PortalKit
+
+@Suite("Timestamps are written as ISO-8601 UTC with milliseconds")
+struct TimestampTests {
+    @Test("known instants", arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (Int64(1_795_694_400_123), "2026-11-26T12:00:00.123Z"),
+        (Int64(951_782_400_000), "2000-02-29T00:00:00.000Z"),
+        (Int64(-1), "1969-12-31T23:59:59.999Z"),
+        (Int64(253_402_300_799_999), "9999-12-31T23:59:59.999Z"),
+    ])
+    func formats(_ milliseconds: Int64, _ expected: String) {
+        #expect(Timestamp(millisecondsSinceEpoch: milliseconds).iso8601 == expected)
+    }
+
+    @Test("dates must exist", arguments: ["2024-02-29", "2026-12-31", "2026-01-01"])
+    func realDates(_ text: String) { #expect(Timestamp.date(text) != nil) }
+
+    @Test("non-dates are refused", arguments: ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-1", "tomorrow", "2026-04-31", "２０２６-01-01"])
+    func notDates(_ text: String) { #expect(Timestamp.date(text) == nil) }
+}
+
+@Suite("Email addresses are normalized and strict")
+struct EmailAddressTests {
+    @Test("trimmed and lower-cased")
+    func normalizes() {
+        #expect(EmailAddress("  Ada.Lovelace@Example.COM ")?.value == "ada.lovelace@example.com")
+    }
+
+    @Test("refuses what is not one plain address", arguments: [
+        "", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@@example.com",
+        "ada@example.com\r\nBcc: x@y.z", "ada@-example.com", ".ada@example.com", "ada..l@example.com",
+        String(repeating: "a", count: 65) + "@example.com", "a@" + String(repeating: "b", count: 250) + ".com",
+    ])
+    func refuses(_ text: String) { #expect(EmailAddress(text) == nil) }
+}
+
+@Suite("Typed field values are checked by type")
+struct FieldValueTests {
+    @Test("valid values pass and are normalized")
+    func validValues() throws {
+        #expect(try FieldValue.validate("a", type: .text, options: []).get() == "a")
+        #expect(try FieldValue.validate(3, type: .number, options: []).get() == 3)
+        #expect(try FieldValue.validate(.double(2.5), type: .decimal, options: []).get() == .double(2.5))
+        #expect(try FieldValue.validate(true, type: .boolean, options: []).get() == true)
+        #expect(try FieldValue.validate("2026-11-26", type: .date, options: []).get() == "2026-11-26")
+        #expect(try FieldValue.validate(" Ada@Example.com", type: .email, options: []).get() == "ada@example.com")
+        #expect(try FieldValue.validate("https://x.example/a", type: .url, options: []).get() == "https://x.example/a")
+        #expect(try FieldValue.validate("b", type: .select, options: ["a", "b"]).get() == "b")
+        #expect(try FieldValue.validate(["a", "a", "b"], type: .multiSelect, options: ["a", "b"]).get() == ["a", "b"])
+    }
+
+    @Test("invalid values fail with a message")
+    func invalidValues() {
+        let cases: [(JSONValue, FieldType, [String])] = [
+            (1, .text, []), (.double(1.5), .number, []), ("1", .decimal, []), ("yes", .boolean, []),
+            ("2026-02-30", .date, []), ("not-an-email", .email, []), ("javascript:alert(1)", .url, []),
+            ("c", .select, ["a", "b"]), (["a", "c"], .multiSelect, ["a", "b"]), ("a", .multiSelect, ["a"]),
+            (.string(String(repeating: "x", count: 501)), .text, []),
+        ]
+        for (value, type, options) in cases {
+            #expect(throws: FieldValueError.self, "\(value) as \(type)") { try FieldValue.validate(value, type: type, options: options).get() }
+        }
+    }
+
+    @Test("only absolute http(s) URLs are web URLs", arguments: [
+        ("https://example.com", true), ("http://example.com/x?y#z", true), ("HTTPS://EXAMPLE.COM", true),
+        ("javascript:alert(1)", false), ("data:text/html,x", false), ("//example.com", false), ("/relative", false),
+        ("https://", false), ("https://exa mple.com", false), ("https://example.com/\"><img>", false),
+    ])
+    func webURLs(_ text: String, _ valid: Bool) { #expect(WebURL.isHTTP(text) == valid) }
+
+    @Test("https-only where required")
+    func httpsOnly() {
+        #expect(WebURL.isHTTP("https://a.example", requireHTTPS: true))
+        #expect(!WebURL.isHTTP("http://a.example", requireHTTPS: true))
+    }
+}
+
+@Suite("Host names, slugs and refs")
+struct NamingTests {
+    @Test("host names", arguments: [
+        ("portal.example.net", true), ("a.b", true), ("xn--bcher-kva.example", true),
+        ("localhost", false), ("Portal.example.net", false), ("-a.example", false), ("a..example", false),
+        ("1.2.3.4", false), ("example.com.", false), ("*.example.com", false),
+    ])
+    func hostNames(_ host: String, _ valid: Bool) { #expect(HostName.isValid(host) == valid) }
+
+    @Test("slugs are DNS labels", arguments: [("acme", true), ("acme-2", true), ("a", false), ("-acme", false), ("Acme", false), ("ac_me", false)])
+    func slugs(_ slug: String, _ valid: Bool) { #expect(WorkspaceSlug.isValid(slug) == valid) }
+
+    @Test("refs parse case-insensitively and print canonically")
+    func refs() {
+        #expect(IssueRef("iss-1042")?.description == "ISS-1042")
+        #expect(IssueRef("ISS-0") == nil)
+        #expect(IssueRef("ISS-") == nil)
+        #expect(IssueRef("1042") == nil)
+        #expect(IssueRef("ISS-12x") == nil)
+    }
+
+    @Test("API keys have the woesk_ prefix, 256 bits, and hash deterministically")
+    func apiKeys() {
+        let first = APIKeyToken.generate()
+        let second = APIKeyToken.generate()
+        #expect(first.token.hasPrefix("woesk_"))
+        #expect(APIKeyToken.isWellFormed(first.token))
+        #expect(first.token != second.token)
+        #expect(APIKeyToken.hash(first.token) == first.hash)
+        #expect(first.hash.count == 32)
+        #expect(!APIKeyToken.isWellFormed("woesk_short"))
+        #expect(!APIKeyToken.isWellFormed(first.token.replacingOccurrences(of: "woesk_", with: "wrong_")))
+    }
+}
+
+import Foundation

@@ -1,0 +1,86 @@
+import Testing
+@testable import PortalKit
+
+@Suite("JSONWriter writes valid, compact JSON")
+struct JSONWriterTests {
+    @Test("objects and arrays get commas exactly between elements")
+    func structure() {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("a", 1)
+            json.key("list")
+            json.array { json in
+                json.int(1)
+                json.object { $0.field("b", true) }
+                json.array { _ in }
+                json.null()
+            }
+            json.field("c", nil as String?)
+        }
+        #expect(json.string == #"{"a":1,"list":[1,{"b":true},[],null],"c":null}"#)
+    }
+
+    @Test("strings escape quotes, backslashes, control characters and markup characters")
+    func escaping() throws {
+        var json = JSONWriter()
+        json.string("a\"b\\c\nd\u{01}<script>&é")
+        #expect(json.string == #""a\"b\\c\nd\u0001\u003cscript\u003e\u0026é""#)
+        #expect(try JSONValue.parse(json.bytes) == .string("a\"b\\c\nd\u{01}<script>&é"))
+    }
+
+    @Test("integers at the edges, timestamps and doubles", arguments: [Int64.min, -1, 0, 7, 10, Int64.max])
+    func integers(_ value: Int64) {
+        var json = JSONWriter()
+        json.int(value)
+        #expect(json.string == String(value))
+    }
+
+    @Test("a JSONValue round-trips with sorted keys")
+    func valueRoundTrip() throws {
+        let value: JSONValue = ["z": 1, "a": ["x", true, .null, 2.5], "m": ["k": "v"]]
+        #expect(value.serialized == #"{"a":["x",true,null,2.5],"m":{"k":"v"},"z":1}"#)
+        #expect(try JSONValue.parse(value.serialized) == value)
+    }
+}
+
+@Suite("JSONObjectReader reports every problem of a body at once")
+struct JSONObjectReaderTests {
+    func reader(_ text: String) throws -> JSONObjectReader {
+        JSONObjectReader(try JSONValue.parse(text).objectValue!)
+    }
+
+    @Test("missing, mistyped, too long and unknown fields are all listed")
+    func collectsAllErrors() throws {
+        let body = try reader(#"{"name": 5, "title": "\#(String(repeating: "x", count: 20))", "extra": 1}"#)
+        _ = body.requiredString("name", length: 1...10)
+        _ = body.requiredString("title", length: 1...10)
+        _ = body.requiredString("missing", length: 1...10)
+        #expect(throws: HTTPError.self) { try body.finish() }
+        let fields = body.errors.items.map(\.field)
+        #expect(fields == ["name", "title", "missing", "extra"])
+    }
+
+    @Test("a patch tells absent (unchanged) from null (cleared)")
+    func patchSemantics() throws {
+        let body = try reader(#"{"cleared": null, "set": "x"}"#)
+        #expect(body.patchString("absent", length: 0...5) == .unchanged)
+        #expect(body.patchString("cleared", length: 0...5) == .set(nil))
+        #expect(body.patchString("set", length: 0...5) == .set("x"))
+        try body.finish()
+    }
+
+    @Test("whitespace-only text is empty")
+    func blankIsEmpty() throws {
+        let body = try reader(#"{"name": "   "}"#)
+        #expect(body.requiredString("name", length: 1...10) == nil)
+        #expect(body.errors.items.first?.message == "must not be empty")
+    }
+
+    @Test("nested objects report their full path")
+    func nestedPaths() throws {
+        let body = try reader(#"{"auth": {"mode": 1}}"#)
+        let auth = body.nestedObject("auth")
+        _ = auth?.requiredString("mode", length: 1...10)
+        #expect(body.errors.items.map(\.field) == ["auth.mode"])
+    }
+}
