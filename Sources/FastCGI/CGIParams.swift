@@ -41,7 +41,14 @@ struct CGIParams {
         default:
             guard name.hasPrefix("HTTP_") else { return }
             if name == "HTTP_HOST" { host = value }
-            if name == "HTTP_PROXY" { return }  // httpoxy: never a real header
+            switch name {
+            case "HTTP_PROXY": return  // httpoxy: never a real header
+            // nginx also passes the body headers as HTTP_*; the CGI names above
+            // are the authoritative ones, and a second copy would make one
+            // header with two values.
+            case "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH": return
+            default: break
+            }
             if let fieldName = Self.headerName(fromParam: name) {
                 headerFields.append(HTTPField(name: fieldName, value: value))
             }

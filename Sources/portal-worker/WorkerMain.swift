@@ -13,7 +13,13 @@ enum WorkerMain {
         let listenAddress: ListenAddress
         do {
             configuration = try Configuration(environment: environment)
-            listenAddress = try ListenAddress(parsing: configuration.listen)
+            if let listen = configuration.listen {
+                listenAddress = try ListenAddress(parsing: listen)
+            } else if let inherited = ListenAddress.inherited(environment: environment) {
+                listenAddress = inherited
+            } else {
+                listenAddress = try ListenAddress(parsing: configuration.defaultListen)
+            }
         } catch {
             FileHandle.standardError.write(Data("portal-worker: \(error)\n".utf8))
             return 2

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Every setting of the worker and the admin tool, read from environment
@@ -9,8 +10,12 @@ public struct Configuration: Sendable, Equatable {
     public var environment: DeploymentEnvironment
     /// `PORTAL_DATABASE`: path of the SQLite database file.
     public var databasePath: String
-    /// `PORTAL_LISTEN`: unix socket path, `host:port`, `fd:N` or `systemd`.
-    public var listen: String
+    /// `PORTAL_LISTEN`: unix socket path, `host:port`, `fd:N` or `systemd`. Nil when
+    /// unset: the worker then adopts an inherited socket (systemd socket
+    /// activation, spawn-fcgi's fd 0) or creates `defaultListen`.
+    public var listen: String?
+    /// The socket path used when nothing is set or inherited.
+    public var defaultListen: String
     /// `PORTAL_SOCKET_MODE`: octal file mode of the unix socket the worker creates.
     public var socketMode: UInt32
     /// `PORTAL_SOCKET_GROUP`: group of that socket (nginx's group, e.g. www-data); unset keeps the process's.
@@ -35,10 +40,11 @@ public struct Configuration: Sendable, Equatable {
     public init(
         environment: DeploymentEnvironment = .development,
         databasePath: String = "var/portal.sqlite",
-        listen: String = "var/worker.sock",
+        listen: String? = nil,
+        defaultListen: String = "var/worker.sock",
         socketMode: UInt32 = 0o660,
         socketGroup: String? = nil,
-        threads: Int = 64,
+        threads: Int = Configuration.defaultThreads,
         appHost: String = "app.localhost",
         portalBaseDomain: String = "portal.localhost",
         maxBodyBytes: Int = 256 * 1024,
@@ -50,6 +56,7 @@ public struct Configuration: Sendable, Equatable {
         self.environment = environment
         self.databasePath = databasePath
         self.listen = listen
+        self.defaultListen = defaultListen
         self.socketMode = socketMode
         self.socketGroup = socketGroup
         self.threads = threads
@@ -60,6 +67,12 @@ public struct Configuration: Sendable, Equatable {
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
         self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+
+    /// nginx pins one thread per pooled upstream connection: `worker_processes
+    /// auto` (one per core) × `keepalive 16`, plus 32 for concurrent requests.
+    public static var defaultThreads: Int {
+        16 * max(1, ProcessInfo.processInfo.activeProcessorCount) + 32
     }
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
@@ -96,7 +109,7 @@ public struct Configuration: Sendable, Equatable {
         }
         if environment == .production {
             databasePath = "/var/lib/woes-portal/portal.sqlite"
-            listen = "/run/woes-portal/worker.sock"
+            defaultListen = "/run/woes-portal/worker.sock"
         }
         if let text = value("PORTAL_DATABASE") { databasePath = text }
         if let text = value("PORTAL_LISTEN") { listen = text }

@@ -15,16 +15,10 @@ public enum JSONValue: Sendable, Equatable {
         public let description: String
     }
 
-    /// Parses a complete JSON text (any top-level value).
+    /// Parses a complete JSON text (any top-level value), strictly: no trailing
+    /// commas, no duplicate keys, nesting bounded.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let DecodingError.dataCorrupted(context) {
-            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ParseError(description: reason ?? context.debugDescription)
-        } catch {
-            throw ParseError(description: "not valid JSON")
-        }
+        try JSONParser.parse(bytes)
     }
 
     public static func parse(_ text: String) throws(ParseError) -> JSONValue {

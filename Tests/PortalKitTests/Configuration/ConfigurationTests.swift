@@ -9,7 +9,8 @@ struct ConfigurationTests {
         #expect(configuration.environment == .development)
         #expect(configuration.appHost == "app.localhost")
         #expect(configuration.portalBaseDomain == "portal.localhost")
-        #expect(configuration.threads == 64)
+        #expect(configuration.threads == Configuration.defaultThreads)
+        #expect(Configuration.defaultThreads >= 48, "above nginx's pinned connections on any machine")
         #expect(configuration.maxBodyBytes == 256 * 1024)
     }
 
@@ -43,7 +44,8 @@ struct ConfigurationTests {
             "PORTAL_ENV": "production", "PORTAL_APP_HOST": "app.example.net", "PORTAL_BASE_DOMAIN": "portal.example.net",
         ])
         #expect(configuration.databasePath == "/var/lib/woes-portal/portal.sqlite")
-        #expect(configuration.listen == "/run/woes-portal/worker.sock")
+        #expect(configuration.listen == nil)
+        #expect(configuration.defaultListen == "/run/woes-portal/worker.sock")
     }
 
     @Test("every invalid value is reported at once")

@@ -84,3 +84,32 @@ struct JSONObjectReaderTests {
         #expect(body.errors.items.map(\.field) == ["auth.mode"])
     }
 }
+
+@Suite("Request bodies are parsed strictly (RFC 8259)")
+struct JSONParserTests {
+    @Test("valid documents", arguments: [
+        (#"{"a":[1,-2,3.5,1e3,true,false,null,"x"]}"#, JSONValue.object(["a": [1, -2, 3.5, 1000.0, true, false, nil, "x"]])),
+        (#" "\u00e9\ud83d\ude00\n" "#, JSONValue.string("é😀\n")),
+        ("0", JSONValue.int(0)),
+        ("{}", JSONValue.object([:])),
+        ("-0.5", JSONValue.double(-0.5)),
+        ("9223372036854775808", JSONValue.double(9_223_372_036_854_775_808)),
+    ])
+    func valid(_ text: String, _ expected: JSONValue) throws {
+        #expect(try JSONValue.parse(text) == expected)
+    }
+
+    @Test("refused documents", arguments: [
+        #"{"a":1,}"#, "[1,]", #"{"a":1,"a":2}"#, "01", "1.", ".5", "+1", "NaN", "[1 2]", #"{"a" 1}"#, #"{a:1}"#,
+        "'x'", #""\x""#, #""\ud800""#, "\"a\u{01}b\"", "tru", "[]x", "", "   ", "// c\n1", "1e", "-",
+        String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+    ])
+    func refused(_ text: String) {
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }
+    }
+
+    @Test("invalid UTF-8 inside a string is refused")
+    func invalidUTF8() {
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse([0x22, 0xFF, 0x22]) }
+    }
+}
