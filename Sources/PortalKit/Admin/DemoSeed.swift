@@ -13,6 +13,63 @@ public enum DemoSeed {
 
     public static let workspaceSlug = "acme"
 
+    /// Branded, with customer-facing labels, visible and editable fields
+    /// (and a hidden internal one), and forms of several field types.
+    public static func demoSettings(for workspace: Workspace) -> PortalSettings {
+        var settings = PortalSettings.defaults(for: workspace)
+        settings.name = "Acme Support"
+        settings.accentColor = "#0f766e"
+        settings.headerLinks = [
+            PortalLink(label: "Status", url: "https://status.acme.example"),
+            PortalLink(label: "Documentation", url: "https://docs.acme.example"),
+        ]
+        settings.footerSections = [
+            FooterSection(title: "Company", links: [
+                PortalLink(label: "Privacy", url: "https://acme.example/privacy"),
+                PortalLink(label: "Terms", url: "https://acme.example/terms"),
+            ]),
+            FooterSection(title: "Help", links: [PortalLink(label: "Contact us", url: "https://acme.example/contact")]),
+        ]
+        settings.issueFields = [
+            .init(key: "title", visible: true, editable: true),
+            .init(key: "description", visible: true, editable: false),
+            .init(key: "status", visible: true, editable: false),
+            .init(key: "priority", visible: true, editable: true),
+            .init(key: "requester", visible: true, editable: false),
+            .init(key: "tasks", visible: true, editable: false),
+            .init(key: "createdAt", visible: true, editable: false),
+            .init(key: "updatedAt", visible: true, editable: false),
+            .init(key: "cf.environment", visible: true, editable: true),
+            .init(key: "cf.order_number", visible: true, editable: false),
+        ]
+        settings.issueStatusLabels = [
+            "new": "Received", "waiting_on_customer": "Waiting for you", "waiting_on_team": "We're on it", "on_hold": "On hold",
+        ]
+        settings.taskStatusLabels = ["todo": "Planned", "in_progress": "Being worked on"]
+        settings.forms = [
+            PortalForm(key: "bug", title: "Report a bug", description: "Something does not work as it should.", enabled: true, fields: [
+                .init(key: "title", label: "Summary", type: .text, required: true, options: []),
+                .init(key: "description", label: "What happened?", type: .textarea, required: true, options: []),
+                .init(key: "cf.environment", label: "Environment", type: .select, required: true, options: ["production", "staging"]),
+                .init(key: "cf.affected_users", label: "How many people are affected?", type: .number, required: false, options: []),
+            ]),
+            PortalForm(key: "question", title: "Ask a question", description: "Anything about your account or our product.",
+                       enabled: true, fields: [
+                           .init(key: "title", label: "Your question", type: .text, required: true, options: []),
+                           .init(key: "description", label: "Details", type: .textarea, required: false, options: []),
+                       ]),
+            PortalForm(key: "billing", title: "Billing request", description: "Invoices, payments and orders.", enabled: true, fields: [
+                .init(key: "title", label: "Summary", type: .text, required: true, options: []),
+                .init(key: "cf.order_number", label: "Order number", type: .text, required: false, options: []),
+                .init(key: "description", label: "Details", type: .textarea, required: false, options: []),
+            ]),
+            PortalForm(key: "legacy", title: "Old contact form", description: "Retired.", enabled: false, fields: [
+                .init(key: "title", label: "Subject", type: .text, required: true, options: []),
+            ]),
+        ]
+        return settings
+    }
+
     public static func seed(into store: any PortalStore, at now: Timestamp) throws -> Result {
         let acme = try store.createWorkspace(NewWorkspace(
             slug: workspaceSlug, name: "Acme Support",
@@ -134,6 +191,11 @@ public enum DemoSeed {
             }
             issues.append(try store.issue(id: issue.id, in: acme.id) ?? issue)
         }
+
+        _ = try store.savePortalSettings(PortalSettingsSave(
+            document: PortalSettingsDocument.stored(demoSettings(for: acme)), expectedVersion: 0, customDomain: nil,
+            newDomainToken: "", audit: NewAuditEvent(actor: .system, action: "portal_settings.updated", target: "portal_settings",
+                                                     details: ["seeded": true])), in: acme.id, at: now)
 
         // A second workspace, so the demo can show that nothing crosses tenants.
         let globex = try store.createWorkspace(NewWorkspace(slug: "globex", name: "Globex Helpdesk"), at: now)

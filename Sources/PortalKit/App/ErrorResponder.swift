@@ -5,9 +5,12 @@ import Logging
 /// map to their status and code; anything else is a 500 whose request id is
 /// logged with the cause and shown to the caller (never the cause itself).
 struct ErrorResponder: Sendable {
-    let views: Views
+    let pages: PageRenderer
 
     func response(for error: any Error, request: Request?, requestID: String, logger: Logger) -> Response {
+        if let unavailable = error as? PortalUnavailable, request?.wantsJSON == false {
+            return pages.render(.notFound, "portal-unavailable", PortalChrome(tenant: unavailable.tenant).context)
+        }
         let httpError = Self.httpError(for: error, requestID: requestID, logger: logger)
         var response = (request?.wantsJSON ?? true) ? json(httpError) : page(httpError, requestID: requestID)
         for field in httpError.headers { response.headerFields.append(field) }
@@ -18,11 +21,15 @@ struct ErrorResponder: Sendable {
         switch error {
         case let error as HTTPError:
             return error
+        case is PortalUnavailable:
+            return HTTPError.notFound
         case StoreError.conflict(let field):
             return HTTPError(.conflict, "Another record already has this \(field).",
                              fields: [FieldError(field: field, message: "is already taken")])
         case StoreError.invalidReference(let field):
             return HTTPError.validation(field, "does not name an existing record of this workspace")
+        case StoreError.versionMismatch(let current):
+            return SettingsService.stale(current: current)
         case StoreError.unavailable(let reason):
             logger.error("database unavailable", metadata: ["reason": "\(reason)"])
             return HTTPError(.unavailable, "The service is briefly unavailable; try again in a moment.",
@@ -64,7 +71,7 @@ struct ErrorResponder: Sendable {
         case .payloadTooLarge: heading = "Too much data"
         default: heading = "That did not work"
         }
-        return views.page(error.status, "error", [
+        return pages.render(error.status, "error", [
             "status": "\(error.status.code)",
             "heading": heading,
             "message": error.message,

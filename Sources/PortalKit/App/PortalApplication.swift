@@ -8,8 +8,9 @@ import Logging
 /// `respond` function out. It knows nothing of FastCGI, so every route is
 /// testable in-process: build a `Request`, read the `Response`.
 ///
-/// A request goes: host → surface, router → route, authorization → principal,
-/// handler → response; any thrown error → `ErrorResponder`; one log line.
+/// A request goes: host → surface (and tenant), router → route, authentication
+/// and CSRF → principal, handler → response; any thrown error → `ErrorResponder`;
+/// one log line.
 public final class PortalApplication: Sendable {
     public let configuration: Configuration
     public let store: any PortalStore
@@ -19,22 +20,32 @@ public final class PortalApplication: Sendable {
     let hosts: HostResolver
     let router: Router
     let errors: ErrorResponder
+    let pages: PageRenderer
+    let tenants: TenantDirectory
     let accountAuthenticator: AccountAuthenticator
+    let customerAuthenticator: CustomerAuthenticator
 
     public init(configuration: Configuration, store: any PortalStore, clock: any Clock = SystemClock(),
-                views: Views, logger: Logger) {
+                views: Views, logger: Logger, sessionPolicy: SessionPolicy = SessionPolicy()) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
         self.views = views
         self.logger = logger
         hosts = HostResolver(appHost: configuration.appHost, portalBaseDomain: configuration.portalBaseDomain)
-        errors = ErrorResponder(views: views)
-        accountAuthenticator = AccountAuthenticator(store: store)
-        let supportAPI = SupportAPI(store: store)
+        let pages = PageRenderer(views: views)
+        errors = ErrorResponder(pages: pages)
+        self.pages = pages
+        tenants = TenantDirectory(store: store)
+        accountAuthenticator = AccountAuthenticator(store: store, policy: sessionPolicy)
+        customerAuthenticator = CustomerAuthenticator(store: store, environment: configuration.environment, policy: sessionPolicy)
         router = Router([
-            .app: supportAPI.routes,
-            .portal: [],
+            .app: SupportAPI(store: store).routes
+                + SettingsAPI(store: store, tenants: tenants, configuration: configuration).routes
+                + SettingsPage(store: store, tenants: tenants, configuration: configuration, pages: pages).routes
+                + PreviewPage(store: store, tenants: tenants, pages: pages).routes
+                + OperatorSignIn(store: store, pages: pages, policy: sessionPolicy).routes,
+            .portal: PortalAPI(store: store).routes + PortalPages(store: store, pages: pages).routes,
             .internal: InternalRoutes(store: store).routes,
         ])
     }
@@ -55,6 +66,9 @@ public final class PortalApplication: Sendable {
             let parsed = try Request(head: head, body: body, clientAddress: clientAddress, id: id)
             request = parsed
             response = try route(parsed, logger: requestLogger)
+        } catch let error as HTTPError where error.code == .unauthorized && request.map({ !$0.wantsJSON }) == true {
+            // Pages send a signed-out visitor to the sign-in page instead.
+            response = Self.redirectToSignIn(request!, clearing: error.headers)
         } catch {
             response = errors.response(for: error, request: request, requestID: id, logger: requestLogger)
         }
@@ -72,13 +86,21 @@ public final class PortalApplication: Sendable {
 
     private func route(_ request: Request, logger: Logger) throws -> Response {
         let surface: Surface
+        var tenant: PortalTenant?
         if request.pathSegments.first == "internal" {
             surface = .internal
         } else {
             switch hosts.classify(request.host) {
-            case .app: surface = .app
-            case .portal: surface = .portal
-            case .other: throw HTTPError.notFound
+            case .app:
+                surface = .app
+            case .portal(let slug):
+                // An unknown slug gets the neutral 404: it names no workspace.
+                guard let found = try tenants.tenant(slug: slug, host: request.host) else { throw HTTPError.notFound }
+                guard found.settings.enabled else { throw PortalUnavailable(tenant: found) }
+                surface = .portal
+                tenant = found
+            case .other:
+                throw HTTPError.notFound
             }
         }
         switch router.match(surface: surface, method: request.method, path: request.pathSegments) {
@@ -92,11 +114,28 @@ public final class PortalApplication: Sendable {
             case .open(let handler):
                 return try handler(context)
             case .account(let permission, let handler):
-                let principal = try accountAuthenticator.authenticate(request)
-                try principal.require(permission)
+                let principal = try accountAuthenticator.authenticate(request, now: context.now)
+                if let token = principal.csrfToken { try CSRFGuard.check(request, expectedToken: token) }
+                if let permission { try principal.require(permission) }
+                return try handler(context, principal)
+            case .portal(let handler):
+                guard let tenant else { throw HTTPError.notFound }
+                return try handler(context, tenant)
+            case .customer(let handler):
+                guard let tenant else { throw HTTPError.notFound }
+                let principal = try customerAuthenticator.authenticate(request, tenant: tenant, now: context.now)
+                if let token = principal.csrfToken { try CSRFGuard.check(request, expectedToken: token) }
                 return try handler(context, principal)
             }
         }
+    }
+
+    /// 303 to the host's sign-in page, coming back here afterwards.
+    static func redirectToSignIn(_ request: Request, clearing headers: HTTPFields) -> Response {
+        let next = request.method == .get ? String(request.head.path ?? "/") : "/"
+        var response = Response.redirect(to: "/login?next=" + PercentEncoding.queryValue(next))
+        for field in headers where field.name == .setCookie { response.headerFields.append(field) }
+        return response
     }
 
     static func monotonicNanoseconds() -> Int64 {
@@ -104,4 +143,10 @@ public final class PortalApplication: Sendable {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
+}
+
+/// A disabled portal: every customer route answers "portal unavailable"
+/// (JSON: 404 `not_found`).
+struct PortalUnavailable: Error {
+    let tenant: PortalTenant
 }

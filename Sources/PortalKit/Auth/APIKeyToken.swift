@@ -38,7 +38,11 @@ public enum RandomToken {
     }
 
     public static func base64URL(byteCount: Int) -> String {
-        Data(bytes(byteCount)).base64EncodedString()
+        base64URL(bytes(byteCount))
+    }
+
+    public static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -1,9 +1,23 @@
-/// Resolves `Authorization: Bearer woesk_…` into an `AccountPrincipal`.
+/// Resolves an operator-side caller: `Authorization: Bearer woesk_…`, or the
+/// operator's browser session (`woes_session` cookie on the app host).
 struct AccountAuthenticator: Sendable {
-    let store: any PortalStore
+    static let cookieName = "woes_session"
 
-    func authenticate(_ request: Request) throws -> AccountPrincipal {
-        guard let token = Self.bearerToken(request.header(.authorization)) else { throw HTTPError.unauthorized }
+    let store: any PortalStore
+    let policy: SessionPolicy
+
+    func authenticate(_ request: Request, now: Timestamp) throws -> AccountPrincipal {
+        if let header = request.header(.authorization) {
+            guard let token = Self.bearerToken(header) else { throw HTTPError.unauthorized }
+            return try authenticateKey(token)
+        }
+        if let token = request.cookie(Self.cookieName) {
+            return try authenticateSession(token, now: now)
+        }
+        throw HTTPError.unauthorized
+    }
+
+    private func authenticateKey(_ token: String) throws -> AccountPrincipal {
         guard APIKeyToken.isWellFormed(token),
               let (key, creator) = try store.apiKey(tokenHash: APIKeyToken.hash(token)),
               key.revokedAt == nil
@@ -22,7 +36,31 @@ struct AccountAuthenticator: Sendable {
         return AccountPrincipal(
             workspace: workspace, permissions: permissions,
             actor: AuditActor(kind: .apiKey, id: key.id.rawValue, label: key.name),
-            displayName: creator?.name ?? workspace.name)
+            displayName: creator?.name ?? workspace.name, credential: .apiKey(key.id))
+    }
+
+    private func authenticateSession(_ token: String, now: Timestamp) throws -> AccountPrincipal {
+        guard SessionToken.isWellFormed(token),
+              let (session, account) = try store.operatorSession(tokenHash: SessionToken.hash(token))
+        else { throw Self.signedOut }
+        switch policy.check(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt,
+                            revokedAt: session.revokedAt, now: now) {
+        case .expired:
+            throw Self.signedOut
+        case .valid(let refresh):
+            if refresh { try store.touchOperatorSession(id: session.id, in: session.workspaceID, at: now) }
+        }
+        guard let workspace = try store.workspace(id: session.workspaceID) else { throw Self.signedOut }
+        return AccountPrincipal(
+            workspace: workspace, permissions: account.permissions,
+            actor: AuditActor(kind: .operator, id: account.id.rawValue, label: account.email.value),
+            displayName: account.name, credential: .session(session, csrfToken: SessionToken.csrfToken(for: token)))
+    }
+
+    static var signedOut: HTTPError {
+        var error = HTTPError(.unauthorized, "Your session has ended; please sign in again.")
+        error.headers.append(HTTPField(name: .setCookie, value: SessionCookie.clearing(cookieName)))
+        return error
     }
 
     /// `Bearer <token>`, scheme case-insensitive.
@@ -34,3 +72,5 @@ struct AccountAuthenticator: Sendable {
         return token.isEmpty ? nil : token
     }
 }
+
+import HTTPTypes

@@ -6,15 +6,31 @@ public struct AccountPrincipal: Sendable {
     public let actor: AuditActor
     /// The name shown on support replies written through this caller.
     public let displayName: String
+    public let credential: Credential
 
-    public init(workspace: Workspace, permissions: Set<Permission>, actor: AuditActor, displayName: String) {
+    public enum Credential: Sendable {
+        case apiKey(APIKeyID)
+        /// A browser session; unsafe requests must carry `csrfToken`.
+        case session(OperatorSession, csrfToken: String)
+    }
+
+    public init(workspace: Workspace, permissions: Set<Permission>, actor: AuditActor, displayName: String,
+                credential: Credential) {
         self.workspace = workspace
         self.permissions = permissions
         self.actor = actor
         self.displayName = displayName
+        self.credential = credential
     }
 
     public func require(_ permission: Permission) throws(HTTPError) {
         guard permissions.contains(permission) else { throw HTTPError.forbidden(missing: permission) }
+    }
+
+    public func may(_ permission: Permission) -> Bool { permissions.contains(permission) }
+
+    public var csrfToken: String? {
+        if case .session(_, let token) = credential { return token }
+        return nil
     }
 }

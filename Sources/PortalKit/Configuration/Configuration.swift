@@ -26,6 +26,8 @@ public struct Configuration: Sendable, Equatable {
     public var appHost: String
     /// `PORTAL_BASE_DOMAIN`: portal hosts are `<slug>.<base domain>`.
     public var portalBaseDomain: String
+    /// `PORTAL_EDGE_HOST`: where a custom domain's CNAME must point; default `edge.<base domain>`.
+    public var edgeHost: String?
     /// `PORTAL_MAX_BODY_BYTES`: longest request body read; longer answers 413.
     public var maxBodyBytes: Int
     /// `PORTAL_DB_READERS`: SQLite reader connections shared by the threads.
@@ -47,6 +49,7 @@ public struct Configuration: Sendable, Equatable {
         threads: Int = Configuration.defaultThreads,
         appHost: String = "app.localhost",
         portalBaseDomain: String = "portal.localhost",
+        edgeHost: String? = nil,
         maxBodyBytes: Int = 256 * 1024,
         databaseReaders: Int = 4,
         migrateOnStart: Bool = false,
@@ -62,11 +65,35 @@ public struct Configuration: Sendable, Equatable {
         self.threads = threads
         self.appHost = appHost
         self.portalBaseDomain = portalBaseDomain
+        self.edgeHost = edgeHost
         self.maxBodyBytes = maxBodyBytes
         self.databaseReaders = databaseReaders
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
         self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+
+    /// The CNAME target shown for custom domains.
+    public var portalEdgeHost: String { edgeHost ?? "edge." + portalBaseDomain }
+
+    /// Why a hostname cannot be a custom domain, or nil when it can.
+    public func customDomainProblem(_ hostname: String) -> String? {
+        if hostname.hasSuffix(".") { return "must not end with a dot" }
+        if hostname.contains("*") { return "must be one name, not a wildcard" }
+        if hostname.contains("://") || hostname.contains("/") || hostname.contains(":") {
+            return "must be a bare host name, without scheme, port or path"
+        }
+        if hostname.unicodeScalars.contains(where: { !$0.isASCII }) {
+            return "must be written in ASCII (use the punycode form, xn--…, for international names)"
+        }
+        if hostname.utf8.count > 253 { return "must be at most 253 characters" }
+        guard HostName.isValid(hostname) else { return "must be a DNS name such as support.example.com (not an IP address)" }
+        if hostname == "localhost" || hostname.hasSuffix(".localhost") { return "must be a public name, not localhost" }
+        for platform in [appHost, portalBaseDomain, portalEdgeHost]
+        where hostname == platform || hostname.hasSuffix("." + platform) {
+            return "must not be one of the platform's own domains (\(platform))"
+        }
+        return nil
     }
 
     /// nginx pins one thread per pooled upstream connection: `worker_processes
@@ -136,6 +163,13 @@ public struct Configuration: Sendable, Equatable {
                 }
             } else if environment == .production {
                 problems.append("\(name) must be set in production")
+            }
+        }
+        if let text = value("PORTAL_EDGE_HOST") {
+            if HostName.isValid(text.lowercased()) {
+                edgeHost = text.lowercased()
+            } else {
+                problems.append("PORTAL_EDGE_HOST=\(text): expected a host name such as edge.portal.example.net")
             }
         }
         if let text = value("PORTAL_MIGRATE") {

@@ -18,31 +18,47 @@ public enum ListParameters {
             limit = number
         }
         var after: Int64?
-        if let cursor = query["cursor"], !cursor.isEmpty {
-            guard let position = ListCursor.decode(cursor, scope: scope) else {
-                throw HTTPError.validation("cursor", "is not a cursor of this list; start again without it")
-            }
-            after = position
+        if let position = try cursorPosition(query, scope: scope) {
+            guard let id = Int64(position) else { throw invalidCursor }
+            after = id
         }
         return PageRequest(limit: limit, after: after)
     }
+
+    /// The `limit` alone (1–100, default 20).
+    public static func limit(_ query: QueryParameters) throws(HTTPError) -> Int {
+        try pageRequest(QueryParameters(query["limit"].map { [("limit", $0)] } ?? []), scope: "").limit
+    }
+
+    /// The position a `cursor` carries, if any; 422 when it belongs to another list.
+    public static func cursorPosition(_ query: QueryParameters, scope: String) throws(HTTPError) -> String? {
+        guard let cursor = query["cursor"], !cursor.isEmpty else { return nil }
+        guard let position = ListCursor.decode(cursor, scope: scope) else { throw invalidCursor }
+        return position
+    }
+
+    static let invalidCursor = HTTPError.validation("cursor", "is not a cursor of this list; start again without it")
 }
 
 public enum ListCursor {
     public static func encode(scope: String, position: Int64) -> String {
+        encode(scope: scope, position: String(position))
+    }
+
+    public static func encode(scope: String, position: String) -> String {
         Data("\(scope)|\(position)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    public static func decode(_ cursor: String, scope: String) -> Int64? {
+    public static func decode(_ cursor: String, scope: String) -> String? {
         guard cursor.utf8.count <= 512, cursor.utf8.allSatisfy(RandomToken.isBase64URL) else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.utf8.count % 4 != 0 { base64.append("=") }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
               let separator = text.lastIndex(of: "|"), text[..<separator] == scope else { return nil }
-        return Int64(text[text.index(after: separator)...])
+        return String(text[text.index(after: separator)...])
     }
 }
 

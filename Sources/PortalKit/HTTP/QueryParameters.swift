@@ -30,6 +30,7 @@ public struct QueryParameters: Sendable {
     }
 
     public var names: [String] { pairs.map(\.name) }
+    public var values: [String] { pairs.map(\.value) }
     public var isEmpty: Bool { pairs.isEmpty }
 }
 
@@ -66,5 +67,26 @@ enum PercentDecoding {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+/// Percent-encoding for building URLs.
+public enum PercentEncoding {
+    /// Encodes everything but RFC 3986 unreserved characters.
+    public static func queryValue(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let digits = Array("0123456789ABCDEF".unicodeScalars)
+                result.unicodeScalars.append("%")
+                result.unicodeScalars.append(digits[Int(byte >> 4)])
+                result.unicodeScalars.append(digits[Int(byte & 0xF)])
+            }
+        }
+        return result
     }
 }

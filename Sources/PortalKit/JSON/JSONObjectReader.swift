@@ -166,6 +166,44 @@ public final class JSONObjectReader {
         }
     }
 
+    public func requiredBool(_ key: String) -> Bool? {
+        switch raw(key) {
+        case .bool(let value)?: return value
+        case nil, .null?:
+            fail(key, "is required")
+            return nil
+        case let other?:
+            fail(key, "must be true or false, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// An array of objects, each read by its own reader (`key[0]`, `key[1]`, …).
+    public func objectArray(_ key: String, maxCount: Int, required: Bool = true) -> [JSONObjectReader]? {
+        switch raw(key) {
+        case nil, .null?:
+            if required { fail(key, "is required") }
+            return nil
+        case .array(let elements)?:
+            guard elements.count <= maxCount else {
+                fail(key, "must have at most \(maxCount) entries")
+                return nil
+            }
+            var readers: [JSONObjectReader] = []
+            for (index, element) in elements.enumerated() {
+                guard case .object(let object) = element else {
+                    errors.add(fieldPath(key) + "[\(index)]", "must be an object")
+                    continue
+                }
+                readers.append(JSONObjectReader(object, path: fieldPath(key) + "[\(index)]", errors: errors))
+            }
+            return readers
+        case let other?:
+            fail(key, "must be an array, not \(other.typeName)")
+            return nil
+        }
+    }
+
     /// A nested object, read by its own reader that reports into the same errors.
     public func nestedObject(_ key: String) -> JSONObjectReader? {
         switch raw(key) {

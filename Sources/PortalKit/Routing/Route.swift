@@ -12,8 +12,12 @@ public struct Route: Sendable {
     public enum Handler: Sendable {
         /// No authentication (health checks, public pages).
         case open(@Sendable (RequestContext) throws -> Response)
-        /// An operator-side caller (API key now; operator session later) holding `permission`.
-        case account(Permission, @Sendable (RequestContext, AccountPrincipal) throws -> Response)
+        /// An operator-side caller (API key or operator session) holding `permission` (nil: any).
+        case account(Permission?, @Sendable (RequestContext, AccountPrincipal) throws -> Response)
+        /// A portal route anyone may reach (sign-in page, public branding).
+        case portal(@Sendable (RequestContext, PortalTenant) throws -> Response)
+        /// A signed-in customer of this portal.
+        case customer(@Sendable (RequestContext, CustomerPrincipal) throws -> Response)
     }
 
     public init(_ method: HTTPRequest.Method, _ pattern: String, _ handler: Handler) {

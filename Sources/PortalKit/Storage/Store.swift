@@ -6,7 +6,7 @@
 /// are the entry points that *find* the workspace: by slug or host, and by the
 /// hash of a credential.
 public protocol PortalStore: WorkspaceStore, OperatorStore, APIKeyStore, CompanyStore, CustomerStore, IssueStore,
-    AuditStore, Sendable
+    AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, Sendable
 {
     /// Succeeds when the database answers a trivial query.
     func checkHealth() throws(StoreError)
@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case conflict(field: String)
     /// A referenced row (a company, a requester) does not exist in the workspace.
     case invalidReference(field: String)
+    /// An optimistic-concurrency check failed: the stored version is `current`.
+    case versionMismatch(current: Int64)
     /// The database is busy or unreachable; worth retrying.
     case unavailable(String)
     /// Anything else: a bug or corruption.
@@ -29,6 +31,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .conflict(let field): return "conflict on \(field)"
         case .invalidReference(let field): return "invalid reference in \(field)"
+        case .versionMismatch(let current): return "stale version (current \(current))"
         case .unavailable(let reason): return "database unavailable: \(reason)"
         case .failure(let reason): return "database failure: \(reason)"
         }

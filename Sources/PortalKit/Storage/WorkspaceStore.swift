@@ -4,6 +4,23 @@ public protocol WorkspaceStore {
     /// Entry point: resolves a portal host's slug.
     func workspace(slug: String) throws(StoreError) -> Workspace?
     func workspaces() throws(StoreError) -> [Workspace]
+    /// Entry point, cheap: which workspace a slug names and how recent its
+    /// definition and settings are (for caches).
+    func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision?
+    func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision?
+}
+
+/// Changes whenever a workspace's definition or portal settings change.
+public struct WorkspaceRevision: Hashable, Sendable {
+    public let id: WorkspaceID
+    public let updatedAt: Int64
+    public let settingsVersion: Int64
+
+    public init(id: WorkspaceID, updatedAt: Int64, settingsVersion: Int64) {
+        self.id = id
+        self.updatedAt = updatedAt
+        self.settingsVersion = settingsVersion
+    }
 }
 
 public struct NewWorkspace: Sendable {

@@ -44,9 +44,6 @@ public struct Views: Sendable {
         library.render(context, withTemplate: template) ?? ""
     }
 
-    public func page(_ status: HTTPStatus, _ template: String, _ context: [String: Any]) -> Response {
-        .html(status, render(template, context))
-    }
 }
 
 import HTTPTypes

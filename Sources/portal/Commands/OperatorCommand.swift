@@ -3,7 +3,7 @@ import PortalKit
 
 struct OperatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "operator", abstract: "Manage a workspace's operators.", subcommands: [Create.self])
+        commandName: "operator", abstract: "Manage a workspace's operators.", subcommands: [Create.self, LoginLink.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an operator to a workspace.")

@@ -95,12 +95,14 @@ enum SQLiteRows {
     static let customerColumns =
         "id, workspace_id, email, name, company_id, external_id, portal_access, created_at, updated_at"
 
-    static func customer(_ row: Row) -> Customer {
+    static func customer(_ row: Row) -> Customer { customer(row, offset: 0) }
+
+    static func customer(_ row: Row, offset o: Int) -> Customer {
         Customer(
-            id: CustomerID(row[0]), workspaceID: WorkspaceID(row[1]), email: EmailAddress(trusted: row[2]),
-            name: row[3], companyID: (row[4] as Int64?).map(CompanyID.init), externalID: row[5],
-            portalAccess: (row[6] as String?).flatMap(AccessLevel.init(rawValue:)),
-            createdAt: Timestamp(millisecondsSinceEpoch: row[7]), updatedAt: Timestamp(millisecondsSinceEpoch: row[8]))
+            id: CustomerID(row[o]), workspaceID: WorkspaceID(row[o + 1]), email: EmailAddress(trusted: row[o + 2]),
+            name: row[o + 3], companyID: (row[o + 4] as Int64?).map(CompanyID.init), externalID: row[o + 5],
+            portalAccess: (row[o + 6] as String?).flatMap(AccessLevel.init(rawValue:)),
+            createdAt: Timestamp(millisecondsSinceEpoch: row[o + 7]), updatedAt: Timestamp(millisecondsSinceEpoch: row[o + 8]))
     }
 
     static let issueColumns = """

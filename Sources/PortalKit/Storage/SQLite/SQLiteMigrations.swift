@@ -12,6 +12,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v1-core-model") { db in
             try db.execute(sql: v1CoreModel)
         }
+        migrator.registerMigration("v2-sessions-domains-search") { db in
+            try db.execute(sql: v2SessionsDomainsSearch)
+        }
         return migrator
     }
 

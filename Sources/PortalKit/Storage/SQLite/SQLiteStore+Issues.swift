@@ -97,7 +97,7 @@ extension SQLiteStore {
     }
 
     static func touchIssue(_ issue: IssueID, in workspace: WorkspaceID, at now: Timestamp, db: Database) throws {
-        try db.execute(sql: "UPDATE issue SET updated_at = ? WHERE workspace_id = ? AND id = ?",
+        try db.execute(sql: "UPDATE issue SET updated_at = MAX(updated_at, ?) WHERE workspace_id = ? AND id = ?",
                        arguments: [now.databaseValue, workspace.rawValue, issue.rawValue])
     }
 

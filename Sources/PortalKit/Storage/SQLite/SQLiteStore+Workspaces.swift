@@ -30,6 +30,20 @@ extension SQLiteStore {
         }
     }
 
+    public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
+        try read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?"),
+                             arguments: [slug]).map { WorkspaceRevision(id: WorkspaceID($0[0]), updatedAt: $0[1], settingsVersion: $0[2]) }
+        }
+    }
+
+    public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
+        try read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, updated_at, portal_settings_version FROM workspace WHERE id = ?"),
+                             arguments: [id.rawValue]).map { WorkspaceRevision(id: WorkspaceID($0[0]), updatedAt: $0[1], settingsVersion: $0[2]) }
+        }
+    }
+
     public func workspaces() throws(StoreError) -> [Workspace] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.workspaceColumns) FROM workspace ORDER BY id").map(SQLiteRows.workspace)

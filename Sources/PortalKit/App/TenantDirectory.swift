@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Finds a portal's workspace and its parsed settings. Parsing the settings
+/// document on every request would be wasted work, so the parsed pair is kept
+/// per workspace and reused while the workspace's revision (one indexed
+/// lookup) is unchanged: a saved setting shows on the very next request.
+final class TenantDirectory: Sendable {
+    private let store: any PortalStore
+    private let cache = Mutex<[WorkspaceID: Entry]>([:])
+
+    private struct Entry {
+        let revision: WorkspaceRevision
+        let workspace: Workspace
+        let settings: PortalSettings
+    }
+
+    init(store: any PortalStore) {
+        self.store = store
+    }
+
+    /// The tenant of a portal host `<slug>.<base domain>`; nil for an unknown slug.
+    func tenant(slug: String, host: String) throws -> PortalTenant? {
+        guard let revision = try store.workspaceRevision(slug: slug) else { return nil }
+        return try tenant(revision: revision, host: host)
+    }
+
+    /// The tenant of a known workspace (operator pages, preview).
+    func tenant(workspace id: WorkspaceID, host: String) throws -> PortalTenant? {
+        guard let revision = try store.workspaceRevision(id: id) else { return nil }
+        return try tenant(revision: revision, host: host)
+    }
+
+    private func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
+        if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision {
+            return PortalTenant(workspace: entry.workspace, settings: entry.settings,
+                                settingsVersion: revision.settingsVersion, host: host)
+        }
+        guard let workspace = try store.workspace(id: revision.id) else { return nil }
+        let stored = try store.portalSettings(in: workspace.id)
+        let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
+            ?? .defaults(for: workspace)
+        cache.withLock { $0[revision.id] = Entry(revision: revision, workspace: workspace, settings: settings) }
+        return PortalTenant(workspace: workspace, settings: settings, settingsVersion: revision.settingsVersion, host: host)
+    }
+}

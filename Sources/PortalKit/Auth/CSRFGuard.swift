@@ -1,0 +1,33 @@
+/// Unsafe methods from a browser session must prove they come from our own
+/// pages: the session's CSRF token (form field `_csrf` or header
+/// `X-CSRF-Token`), or an `Origin` of this very host. Bearer keys and the
+/// development header need neither: a browser cannot attach them cross-site.
+enum CSRFGuard {
+    static let formField = "_csrf"
+    static let header = "X-CSRF-Token"
+
+    static func check(_ request: Request, expectedToken: String) throws(HTTPError) {
+        switch request.method {
+        case .get, .head, .options: return
+        default: break
+        }
+        if let sent = request.header(.init(header)!), SessionToken.constantTimeEquals(sent, expectedToken) { return }
+        if request.mediaType == "application/x-www-form-urlencoded", let form = FormData(body: request.body),
+           let sent = form[formField], SessionToken.constantTimeEquals(sent, expectedToken) {
+            return
+        }
+        if let origin = request.header(.origin), isSameOrigin(origin, request: request) {
+            // A same-origin Origin is enough for JSON writes; a form must carry its token.
+            if request.mediaType != "application/x-www-form-urlencoded" { return }
+        }
+        throw HTTPError(.forbidden, "This request did not come from this site's own pages (missing or wrong CSRF token).")
+    }
+
+    /// `https://acme.portal.example.net[:port]` against the request's scheme and host.
+    static func isSameOrigin(_ origin: String, request: Request) -> Bool {
+        guard let schemeEnd = origin.range(of: "://") else { return false }
+        let scheme = origin[..<schemeEnd.lowerBound].lowercased()
+        let host = Request.routingHost(String(origin[schemeEnd.upperBound...]))
+        return scheme == request.scheme.lowercased() && host == request.host
+    }
+}

@@ -1,0 +1,68 @@
+/// A customer on a portal, resolved once per request: the tenant, who they are,
+/// their effective access level, and how they got here.
+public struct CustomerPrincipal: Sendable {
+    public let tenant: PortalTenant
+    public let customer: Customer
+    /// The customer's own level, else the workspace default.
+    public let access: AccessLevel
+    public let credential: Credential
+
+    public enum Credential: Sendable {
+        /// A signed-in session; form posts must carry `csrfToken`.
+        case session(PortalSession, csrfToken: String)
+        /// `X-Woes-Portal-Dev-Session` (never in production). A header a browser
+        /// cannot send cross-site, so no CSRF token is needed.
+        case developmentHeader
+        /// An operator previewing as this customer: read-only.
+        case preview
+    }
+
+    public init(tenant: PortalTenant, customer: Customer, credential: Credential) {
+        self.tenant = tenant
+        self.customer = customer
+        self.access = customer.effectiveAccess(default: tenant.settings.defaultAccess)
+        self.credential = credential
+    }
+
+    public var workspace: Workspace { tenant.workspace }
+    public var settings: PortalSettings { tenant.settings }
+
+    /// What the customer may see, as a storage condition; nil for `none`.
+    /// An admin without a company sees their own issues, like a member.
+    public var scope: IssueScope? {
+        switch access {
+        case .none: return nil
+        case .member: return .requester(customer.id)
+        case .admin: return customer.companyID.map(IssueScope.company) ?? .requester(customer.id)
+        }
+    }
+
+    public var csrfToken: String? {
+        if case .session(_, let token) = credential { return token }
+        return nil
+    }
+
+    public var isPreview: Bool {
+        if case .preview = credential { return true }
+        return false
+    }
+
+    public var displayName: String { customer.name ?? customer.email.value }
+}
+
+/// A workspace's portal as one request sees it: the workspace and its current settings.
+public struct PortalTenant: Sendable {
+    public let workspace: Workspace
+    public let settings: PortalSettings
+    public let settingsVersion: Int64
+    /// The host the request came in on (slug host or custom domain): cookies
+    /// and redirects stay on it.
+    public let host: String
+
+    public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, host: String) {
+        self.workspace = workspace
+        self.settings = settings
+        self.settingsVersion = settingsVersion
+        self.host = host
+    }
+}

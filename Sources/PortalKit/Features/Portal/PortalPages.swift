@@ -1,0 +1,181 @@
+import HTTPTypes
+
+/// The customer's HTML pages on a portal host. They work without JavaScript:
+/// every action is a form post (with the session's CSRF token) answered by a
+/// redirect, or by the same page with the errors beside the fields and the
+/// input kept.
+struct PortalPages: Sendable {
+    let store: any PortalStore
+    let issues: PortalIssues
+    let pages: PageRenderer
+
+    init(store: any PortalStore, pages: PageRenderer) {
+        self.store = store
+        issues = PortalIssues(store: store)
+        self.pages = pages
+    }
+
+    var routes: [Route] {
+        [
+            .get("/", .customer { context, principal in
+                try listPage(context.request.query, principal: principal, links: .portal)
+            }),
+            .get("/issues/:ref", .customer { context, principal in
+                try detailPage(context.parameters.require("ref"), principal: principal, links: .portal,
+                               notice: context.request.query["sent"] != nil ? "Your reply was sent." : nil)
+            }),
+            .post("/issues/:ref/reply", .customer { context, principal in
+                let ref = context.parameters.require("ref")
+                let form = try context.request.formBody()
+                do {
+                    _ = try issues.reply(ref, body: form["body"], for: principal, at: context.now)
+                } catch let error as HTTPError where error.code == .validationFailed {
+                    return try detailPage(ref, principal: principal, links: .portal, status: .unprocessableContent,
+                                          replyDraft: form["body"] ?? "", replyError: error.fields.first?.message)
+                }
+                return .redirect(to: "/issues/\(ref)?sent=1#latest")
+            }),
+            .post("/issues/:ref/fields", .customer { context, principal in
+                let ref = context.parameters.require("ref")
+                let form = try context.request.formBody()
+                let row = try issues.visibleRow(ref, for: principal)
+                var values: [String: JSONValue] = [:]
+                for field in CustomerProjection(principal).editableFields(of: row.issue) {
+                    values[field.key] = PortalViewModels.value(from: form, key: field.key, type: field.type)
+                }
+                do {
+                    _ = try issues.update(ref, values: values, for: principal, at: context.now)
+                } catch let error as HTTPError where error.code == .validationFailed {
+                    return try detailPage(ref, principal: principal, links: .portal, status: .unprocessableContent,
+                                          fieldInput: values, fieldErrors: error.fields)
+                }
+                return .redirect(to: "/issues/\(ref)")
+            }),
+            .get("/new", .customer { _, principal in
+                newPage(principal: principal, links: .portal)
+            }),
+            .get("/new/:form", .customer { context, principal in
+                try formPage(context.parameters.require("form"), principal: principal, links: .portal)
+            }),
+            .post("/new/:form", .customer { context, principal in
+                let key = context.parameters.require("form")
+                guard let portalForm = principal.settings.form(key), portalForm.enabled else { throw HTTPError.notFound }
+                let form = try context.request.formBody()
+                var values: [String: JSONValue] = [:]
+                for field in portalForm.fields {
+                    values[field.key] = PortalViewModels.value(from: form, key: field.key, type: field.type)
+                }
+                do {
+                    let view = try issues.create(formKey: key, values: values, for: principal, at: context.now, fieldPath: { $0 })
+                    return .redirect(to: "/issues/\(view.ref)")
+                } catch let error as HTTPError where error.code == .validationFailed {
+                    return try formPage(key, principal: principal, links: .portal, status: .unprocessableContent, input: values,
+                                        errors: error.fields)
+                }
+            }),
+            .post("/logout", .customer { context, principal in
+                if case .session(let session, _) = principal.credential {
+                    try store.revokePortalSession(id: session.id, in: principal.workspace.id, at: context.now)
+                }
+                var response = Response.redirect(to: "/login")
+                response.headerFields.append(HTTPField(name: .setCookie, value: SessionCookie.clearing(CustomerAuthenticator.cookieName)))
+                return response
+            }),
+            .get("/login", .portal { context, tenant in
+                var chrome = PortalChrome(tenant: tenant).context
+                chrome["next"] = Self.safeNext(context.request.query["next"])
+                return pages.render(.ok, "portal-login", chrome)
+            }),
+        ]
+    }
+
+    /// Only a path on this same host may follow sign-in (no open redirect).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x20 })
+        else { return "/" }
+        return next
+    }
+
+    // MARK: Pages, shared with the operator preview
+
+    func chrome(_ principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]?) -> [String: Any] {
+        var chrome = PortalChrome(tenant: principal.tenant, principal: principal)
+        chrome.links = links
+        chrome.preview = preview
+        return chrome.context
+    }
+
+    func listPage(_ query: QueryParameters, principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil) throws
+        -> Response
+    {
+        var context = chrome(principal, links: links, preview: preview)
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        let request = try PortalIssues.listRequest(query, principal: principal)
+        let result = try issues.list(request, for: principal)
+        let projection = CustomerProjection(principal)
+        context["issues"] = result.issues.map { PortalViewModels.listRow($0, links: links) }
+        context["hasIssues"] = !result.issues.isEmpty
+        context["search"] = request.search ?? ""
+        context["filtering"] = request.search != nil || request.statusLabel != nil
+        context["statusFilters"] = projection.statusFilters.map { filter in
+            ["label": filter.label, "selected": filter.label.lowercased() == request.statusLabel?.lowercased()] as [String: Any]
+        }
+        context["showStatus"] = principal.settings.isVisible("status")
+        context["showUpdated"] = principal.settings.isVisible("updatedAt")
+        if let cursor = result.nextCursor {
+            context["nextPage"] = links.list(status: request.statusLabel, search: request.search, cursor: cursor)
+        }
+        if request.cursorPosition != nil {
+            context["firstPage"] = links.list(status: request.statusLabel, search: request.search, cursor: nil)
+        }
+        context["formAction"] = links.home
+        if case .preview(let customer) = links { context["previewCustomer"] = customer }
+        return pages.render(.ok, "portal-issues", context)
+    }
+
+    func detailPage(_ ref: String, principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil,
+                    status: HTTPResponse.Status = .ok, notice: String? = nil, replyDraft: String = "", replyError: String? = nil,
+                    fieldInput: [String: JSONValue]? = nil, fieldErrors: [FieldError] = []) throws -> Response {
+        var context = chrome(principal, links: links, preview: preview)
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        let view = try issues.detail(ref, for: principal)
+        context["issue"] = PortalViewModels.detail(view)
+        context["notice"] = notice ?? ""
+        context["reply"] = ["draft": replyDraft, "error": replyError ?? "", "hasError": replyError != nil] as [String: Any]
+        context["editable"] = view.editableFields.map { field in
+            PortalViewModels.input(key: field.key, label: field.label, type: field.type, required: field.key == "title",
+                                   options: field.options, value: fieldInput?[field.key] ?? field.value,
+                                   error: fieldErrors.first { $0.field == field.key }?.message)
+        }
+        context["hasEditable"] = !view.editableFields.isEmpty
+        return pages.render(status, "portal-issue", context)
+    }
+
+    func newPage(principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil) -> Response {
+        var context = chrome(principal, links: links, preview: preview)
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        context["forms"] = principal.settings.enabledForms.map { form in
+            ["title": form.title, "description": form.description, "url": links.form(form.key)] as [String: Any]
+        }
+        context["hasForms"] = !principal.settings.enabledForms.isEmpty
+        return pages.render(.ok, "portal-new", context)
+    }
+
+    func formPage(_ key: String, principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil,
+                  status: HTTPResponse.Status = .ok, input: [String: JSONValue] = [:], errors: [FieldError] = []) throws -> Response {
+        var context = chrome(principal, links: links, preview: preview)
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        guard let form = principal.settings.form(key), form.enabled else { throw HTTPError.notFound }
+        context["form"] = [
+            "key": form.key, "title": form.title, "description": form.description, "action": "/new/" + form.key,
+            "fields": form.fields.map { field in
+                PortalViewModels.input(key: field.key, label: field.label, type: field.type, required: field.required,
+                                       options: field.options, value: input[field.key] ?? .null,
+                                       error: errors.first { $0.field == field.key }?.message)
+            },
+        ] as [String: Any]
+        context["hasErrors"] = !errors.isEmpty
+        return pages.render(status, "portal-form", context)
+    }
+}

@@ -1,0 +1,99 @@
+/// The one customer-safe projection, shared by the portal and the operator
+/// preview. It is an allow-list: a field reaches a customer only when the
+/// portal settings make it visible, statuses only as their customer-facing
+/// labels, people only as display names. Internal notes, internal status keys,
+/// hidden tags and custom fields, operator emails and other customers' emails
+/// have no way in.
+public struct CustomerProjection: Sendable {
+    public let workspace: Workspace
+    public let settings: PortalSettings
+    /// Who is looking (their own issues may name them).
+    public let viewer: Customer
+
+    public init(workspace: Workspace, settings: PortalSettings, viewer: Customer) {
+        self.workspace = workspace
+        self.settings = settings
+        self.viewer = viewer
+    }
+
+    public init(_ principal: CustomerPrincipal) {
+        self.init(workspace: principal.workspace, settings: principal.settings, viewer: principal.customer)
+    }
+
+    /// An issue for a list (no thread) or, with `thread`, for its detail page.
+    public func issue(_ row: PortalIssueRow, thread: (messages: [Message], tasks: [IssueTask])? = nil) -> PortalIssueView {
+        let issue = row.issue
+        let visible = settings.isVisible
+        var view = PortalIssueView(
+            ref: issue.ref.description,
+            title: visible("title") ? issue.title : nil,
+            description: visible("description") ? issue.description : nil,
+            statusLabel: visible("status") ? settings.issueStatusLabel(issue.status) : nil,
+            priority: visible("priority") ? issue.priority.map(PortalSettings.readable) : nil,
+            tags: visible("tags") ? issue.tags : nil,
+            requesterName: visible("requester") ? requesterName(row) : nil,
+            companyName: visible("company") ? row.companyName : nil,
+            customFields: [], createdAt: visible("createdAt") ? issue.createdAt : nil,
+            updatedAt: visible("updatedAt") ? issue.updatedAt : nil,
+            editableFields: [], messages: nil, tasks: nil)
+        for field in settings.issueFields where field.visible && IssueFieldKey.isCustom(field.key) {
+            let key = IssueFieldKey.customKey(field.key)
+            guard let definition = workspace.customField(key), let value = issue.customFields[key] else { continue }
+            view.customFields.append(CustomFieldView(key: key, label: definition.label, value: value))
+        }
+        view.editableFields = editableFields(of: issue)
+        if let thread {
+            view.messages = thread.messages.map {
+                PortalMessageView(role: $0.role, body: $0.body, authorName: $0.authorName, createdAt: $0.createdAt)
+            }
+            if visible("tasks") {
+                view.tasks = thread.tasks.map { PortalTaskView(title: $0.title, statusLabel: settings.taskStatusLabel($0.status)) }
+            }
+        }
+        return view
+    }
+
+    /// The customer's own issues show their own name (or email); a colleague's
+    /// show a display name only, never an email.
+    private func requesterName(_ row: PortalIssueRow) -> String {
+        if row.issue.requesterID == viewer.id { return viewer.name ?? viewer.email.value }
+        return row.requesterName ?? "A colleague"
+    }
+
+    /// Visible fields the settings make editable, with their current values.
+    public func editableFields(of issue: Issue) -> [EditableFieldView] {
+        settings.issueFields.compactMap { field in
+            guard field.visible, field.editable else { return nil }
+            switch field.key {
+            case "title":
+                return EditableFieldView(key: "title", label: "Title", type: .text, options: [], value: .string(issue.title))
+            case "description":
+                return EditableFieldView(key: "description", label: "Description", type: .textarea, options: [],
+                                         value: .string(issue.description))
+            case "priority":
+                return EditableFieldView(key: "priority", label: "Priority", type: .select, options: workspace.priorities,
+                                         value: issue.priority.map(JSONValue.string) ?? .null)
+            default:
+                guard IssueFieldKey.isCustom(field.key),
+                      let definition = workspace.customField(IssueFieldKey.customKey(field.key)) else { return nil }
+                return EditableFieldView(key: field.key, label: definition.label, type: definition.type,
+                                         options: definition.options, value: issue.customFields[definition.key] ?? .null)
+            }
+        }
+    }
+
+    /// The customer-facing status labels in workspace order, each once, with
+    /// the internal keys they cover (two keys may share a label).
+    public var statusFilters: [(label: String, keys: [String])] {
+        var result: [(label: String, keys: [String])] = []
+        for status in workspace.issueStatuses {
+            let label = settings.issueStatusLabel(status.key)
+            if let index = result.firstIndex(where: { $0.label.lowercased() == label.lowercased() }) {
+                result[index].keys.append(status.key)
+            } else {
+                result.append((label, [status.key]))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,68 @@
+/// The customer-facing reads and writes of issues. Access levels are enforced
+/// here, in the query itself: a scope never reads a row outside it.
+public protocol PortalIssueStore {
+    /// The issues a scope may see, newest activity first.
+    func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow>
+    /// One issue by reference, only when inside the scope (nil, like a missing one, otherwise).
+    func portalIssue(ref: IssueRef, scope: IssueScope, in workspace: WorkspaceID) throws(StoreError) -> PortalIssueRow?
+    /// All public messages and tasks of an issue, oldest first.
+    func portalThread(issue: IssueID, in workspace: WorkspaceID) throws(StoreError) -> (messages: [Message], tasks: [IssueTask])
+    /// A customer's reply in one transaction: the message, the issue touched,
+    /// and the status moved from `fromStatus` to `toStatus` when it is `fromStatus`.
+    func addCustomerReply(_ message: NewMessage, issue: IssueID, moving fromStatus: String, to toStatus: String,
+                          in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Message?
+}
+
+/// What a customer may see, as a query condition.
+public enum IssueScope: Sendable, Equatable {
+    /// Issues the customer requested (`member`).
+    case requester(CustomerID)
+    /// Every issue of the company (`admin`).
+    case company(CompanyID)
+}
+
+public struct PortalIssueQuery: Sendable, Equatable {
+    public var scope: IssueScope
+    /// Only these internal status keys (a label can cover several); nil: all.
+    public var statuses: [String]?
+    /// Full-text search over title and description, already reduced to words.
+    public var searchTerms: [String]
+    public var limit: Int
+    /// Keyset position: the last row of the previous page.
+    public var after: PortalListPosition?
+
+    public init(scope: IssueScope, statuses: [String]? = nil, searchTerms: [String] = [], limit: Int,
+                after: PortalListPosition? = nil) {
+        self.scope = scope
+        self.statuses = statuses
+        self.searchTerms = searchTerms
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// The portal list's order: most recently updated first, then by id.
+public struct PortalListPosition: Sendable, Equatable {
+    public var updatedAt: Timestamp
+    public var id: IssueID
+
+    public init(updatedAt: Timestamp, id: IssueID) {
+        self.updatedAt = updatedAt
+        self.id = id
+    }
+}
+
+/// An issue with the names the portal may show next to it.
+public struct PortalIssueRow: Sendable, Equatable {
+    public var issue: Issue
+    public var requesterName: String?
+    public var requesterEmail: EmailAddress
+    public var companyName: String?
+
+    public init(issue: Issue, requesterName: String?, requesterEmail: EmailAddress, companyName: String?) {
+        self.issue = issue
+        self.requesterName = requesterName
+        self.requesterEmail = requesterEmail
+        self.companyName = companyName
+    }
+}

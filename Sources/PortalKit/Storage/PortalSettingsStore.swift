@@ -1,0 +1,46 @@
+public protocol PortalSettingsStore {
+    /// The stored settings document and its version (0 and nil when never saved).
+    func portalSettings(in workspace: WorkspaceID) throws(StoreError) -> StoredPortalSettings
+    /// Replaces the document if its version is still `expectedVersion`
+    /// (`StoreError.versionMismatch` otherwise), claims or releases the custom
+    /// domain, and appends the audit event — all in one transaction.
+    /// Returns the new version.
+    func savePortalSettings(_ save: PortalSettingsSave, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Int64
+
+    func customDomain(in workspace: WorkspaceID) throws(StoreError) -> CustomDomain?
+    /// Entry point: which workspace a hostname belongs to (any status).
+    func customDomain(hostname: String) throws(StoreError) -> CustomDomain?
+
+    /// Sets a customer's own portal access (nil: the workspace default) and audits it.
+    func setPortalAccess(_ level: AccessLevel?, customer: CustomerID, audit: NewAuditEvent, in workspace: WorkspaceID,
+                         at now: Timestamp) throws(StoreError) -> Customer?
+}
+
+public struct StoredPortalSettings: Sendable, Equatable {
+    public var document: String?
+    public var version: Int64
+    public var updatedAt: Timestamp?
+
+    public init(document: String?, version: Int64, updatedAt: Timestamp?) {
+        self.document = document
+        self.version = version
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct PortalSettingsSave: Sendable {
+    public var document: String
+    public var expectedVersion: Int64
+    /// The hostname wanted now; a new one gets this verification token.
+    public var customDomain: String?
+    public var newDomainToken: String
+    public var audit: NewAuditEvent?
+
+    public init(document: String, expectedVersion: Int64, customDomain: String?, newDomainToken: String, audit: NewAuditEvent?) {
+        self.document = document
+        self.expectedVersion = expectedVersion
+        self.customDomain = customDomain
+        self.newDomainToken = newDomainToken
+        self.audit = audit
+    }
+}
