@@ -56,12 +56,12 @@ struct TestApp {
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, host: String = "app.localhost", key: String? = nil,
-              json: String? = nil, headers: HTTPFields = [:], bodyExceededLimit: Bool = false) -> Reply {
+              json: String? = nil, headers: HTTPFields = [:], body: String? = nil, bodyExceededLimit: Bool = false) -> Reply {
         var fields = headers
         if let key { fields[.authorization] = "Bearer \(key)" }
         if json != nil && fields[.contentType] == nil { fields[.contentType] = "application/json" }
         let head = HTTPRequest(method: method, scheme: "https", authority: host, path: path, headerFields: fields)
-        return Reply(response: app.respond(to: head, body: Array((json ?? "").utf8), bodyExceededLimit: bodyExceededLimit,
+        return Reply(response: app.respond(to: head, body: Array((json ?? body ?? "").utf8), bodyExceededLimit: bodyExceededLimit,
                                            clientAddress: "127.0.0.1"))
     }
 
