@@ -75,7 +75,8 @@ struct ErrorResponder: Sendable {
             "status": "\(error.status.code)",
             "heading": heading,
             "message": error.message,
-            "requestID": error.code == .internalError ? requestID : "",
+            "requestID": requestID,
+            "hasRequestID": error.code == .internalError,
         ])
     }
 }

@@ -115,7 +115,7 @@ public final class PortalApplication: Sendable {
                 return try handler(context)
             case .account(let permission, let handler):
                 let principal = try accountAuthenticator.authenticate(request, now: context.now)
-                if let token = principal.csrfToken { try CSRFGuard.check(request, expectedToken: token) }
+                if !request.method.isSafe, let token = principal.csrfToken { try CSRFGuard.check(request, expectedToken: token) }
                 if let permission { try principal.require(permission) }
                 return try handler(context, principal)
             case .portal(let handler):
@@ -124,7 +124,7 @@ public final class PortalApplication: Sendable {
             case .customer(let handler):
                 guard let tenant else { throw HTTPError.notFound }
                 let principal = try customerAuthenticator.authenticate(request, tenant: tenant, now: context.now)
-                if let token = principal.csrfToken { try CSRFGuard.check(request, expectedToken: token) }
+                if !request.method.isSafe, let token = principal.csrfToken { try CSRFGuard.check(request, expectedToken: token) }
                 return try handler(context, principal)
             }
         }
@@ -143,6 +143,11 @@ public final class PortalApplication: Sendable {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
+}
+
+extension HTTPRequest.Method {
+    /// GET, HEAD and OPTIONS change nothing and need no CSRF proof.
+    var isSafe: Bool { self == .get || self == .head || self == .options }
 }
 
 /// A disabled portal: every customer route answers "portal unavailable"

@@ -12,6 +12,7 @@ final class TenantDirectory: Sendable {
         let revision: WorkspaceRevision
         let workspace: Workspace
         let settings: PortalSettings
+        let presentation: PortalPresentation
     }
 
     init(store: any PortalStore) {
@@ -31,15 +32,19 @@ final class TenantDirectory: Sendable {
     }
 
     private func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
+        let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
         if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision {
             return PortalTenant(workspace: entry.workspace, settings: entry.settings,
-                                settingsVersion: revision.settingsVersion, host: host)
+                                settingsVersion: revision.settingsVersion, settingsUpdatedAt: updatedAt, host: host,
+                                presentation: entry.presentation)
         }
         guard let workspace = try store.workspace(id: revision.id) else { return nil }
         let stored = try store.portalSettings(in: workspace.id)
         let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
             ?? .defaults(for: workspace)
-        cache.withLock { $0[revision.id] = Entry(revision: revision, workspace: workspace, settings: settings) }
-        return PortalTenant(workspace: workspace, settings: settings, settingsVersion: revision.settingsVersion, host: host)
+        let presentation = PortalPresentation(workspace: workspace, settings: settings)
+        cache.withLock { $0[revision.id] = Entry(revision: revision, workspace: workspace, settings: settings, presentation: presentation) }
+        return PortalTenant(workspace: workspace, settings: settings, settingsVersion: revision.settingsVersion,
+                            settingsUpdatedAt: updatedAt, host: host, presentation: presentation)
     }
 }

@@ -20,8 +20,7 @@ struct CustomerAuthenticator: Sendable {
             case .valid(let refresh):
                 // Sliding expiry without a write per request: at most once a minute.
                 if refresh { try store.touchPortalSession(id: session.id, in: tenant.workspace.id, at: now) }
-                return CustomerPrincipal(tenant: tenant, customer: customer,
-                                         credential: .session(session, csrfToken: SessionToken.csrfToken(for: token)))
+                return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, token: token))
             }
         }
         if environment != .production, let header = request.header(.init(Self.developmentHeader)!) {

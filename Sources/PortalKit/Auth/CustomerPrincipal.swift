@@ -8,8 +8,9 @@ public struct CustomerPrincipal: Sendable {
     public let credential: Credential
 
     public enum Credential: Sendable {
-        /// A signed-in session; form posts must carry `csrfToken`.
-        case session(PortalSession, csrfToken: String)
+        /// A signed-in session (with its cookie token); form posts must carry
+        /// the CSRF token derived from it.
+        case session(PortalSession, token: String)
         /// `X-Woes-Portal-Dev-Session` (never in production). A header a browser
         /// cannot send cross-site, so no CSRF token is needed.
         case developmentHeader
@@ -37,8 +38,9 @@ public struct CustomerPrincipal: Sendable {
         }
     }
 
+    /// Derived when a page or a check needs it, not on every request.
     public var csrfToken: String? {
-        if case .session(_, let token) = credential { return token }
+        if case .session(_, let token) = credential { return SessionToken.csrfToken(for: token) }
         return nil
     }
 
@@ -55,14 +57,22 @@ public struct PortalTenant: Sendable {
     public let workspace: Workspace
     public let settings: PortalSettings
     public let settingsVersion: Int64
+    /// When the settings were last saved (nil: never).
+    public let settingsUpdatedAt: Timestamp?
     /// The host the request came in on (slug host or custom domain): cookies
     /// and redirects stay on it.
     public let host: String
 
-    public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, host: String) {
+    /// The settings' decisions about showing issues, computed once per version.
+    public let presentation: PortalPresentation
+
+    public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
+                host: String, presentation: PortalPresentation? = nil) {
         self.workspace = workspace
         self.settings = settings
+        self.presentation = presentation ?? PortalPresentation(workspace: workspace, settings: settings)
         self.settingsVersion = settingsVersion
+        self.settingsUpdatedAt = settingsUpdatedAt
         self.host = host
     }
 }

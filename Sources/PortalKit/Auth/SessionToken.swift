@@ -26,8 +26,7 @@ public enum SessionToken {
     /// bound to that session, and one-way, so a leaked page does not leak the
     /// session.
     public static func csrfToken(for token: String) -> String {
-        let digest = SHA256.hash(data: Array(("csrf|" + token).utf8))
-        return RandomToken.base64URL(Array(digest))
+        RandomToken.base64URL(Array(SHA256.hash(data: Array(("csrf|" + token).utf8))))
     }
 
     /// Compares in time independent of where the strings differ.

@@ -40,23 +40,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         if month <= 2 { year += 1 }
-        func put(_ value: Int64, width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            var remaining = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-                remaining %= divisor
-                divisor /= 10
-            }
+        @inline(__always) func two(_ value: Int64) {
+            bytes.append(UInt8(truncatingIfNeeded: 48 + value / 10))
+            bytes.append(UInt8(truncatingIfNeeded: 48 + value % 10))
         }
-        put(year, width: 4); bytes.append(UInt8(ascii: "-"))
-        put(month, width: 2); bytes.append(UInt8(ascii: "-"))
-        put(day, width: 2); bytes.append(UInt8(ascii: "T"))
-        put(msOfDay / 3_600_000, width: 2); bytes.append(UInt8(ascii: ":"))
-        put(msOfDay / 60_000 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
-        put(msOfDay / 1000 % 60, width: 2); bytes.append(UInt8(ascii: "."))
-        put(msOfDay % 1000, width: 3); bytes.append(UInt8(ascii: "Z"))
+        two(year / 100 % 100); two(year % 100); bytes.append(UInt8(ascii: "-"))
+        two(month); bytes.append(UInt8(ascii: "-"))
+        two(day); bytes.append(UInt8(ascii: "T"))
+        two(msOfDay / 3_600_000); bytes.append(UInt8(ascii: ":"))
+        two(msOfDay / 60_000 % 60); bytes.append(UInt8(ascii: ":"))
+        two(msOfDay / 1000 % 60); bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(truncatingIfNeeded: 48 + msOfDay % 1000 / 100)); two(msOfDay % 100)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Parses `YYYY-MM-DD` as midnight UTC; nil when it is not a real date.

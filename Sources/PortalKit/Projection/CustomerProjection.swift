@@ -7,47 +7,50 @@
 public struct CustomerProjection: Sendable {
     public let workspace: Workspace
     public let settings: PortalSettings
+    public let presentation: PortalPresentation
     /// Who is looking (their own issues may name them).
     public let viewer: Customer
 
-    public init(workspace: Workspace, settings: PortalSettings, viewer: Customer) {
+    public init(workspace: Workspace, settings: PortalSettings, viewer: Customer, presentation: PortalPresentation? = nil) {
         self.workspace = workspace
         self.settings = settings
+        self.presentation = presentation ?? PortalPresentation(workspace: workspace, settings: settings)
         self.viewer = viewer
     }
 
     public init(_ principal: CustomerPrincipal) {
-        self.init(workspace: principal.workspace, settings: principal.settings, viewer: principal.customer)
+        self.init(workspace: principal.workspace, settings: principal.settings, viewer: principal.customer,
+                  presentation: principal.tenant.presentation)
     }
 
     /// An issue for a list (no thread) or, with `thread`, for its detail page.
     public func issue(_ row: PortalIssueRow, thread: (messages: [Message], tasks: [IssueTask])? = nil) -> PortalIssueView {
         let issue = row.issue
-        let visible = settings.isVisible
+        let presentation = self.presentation
+        let visible = presentation.isVisible
         var view = PortalIssueView(
             ref: issue.ref.description,
             title: visible("title") ? issue.title : nil,
             description: visible("description") ? issue.description : nil,
-            statusLabel: visible("status") ? settings.issueStatusLabel(issue.status) : nil,
-            priority: visible("priority") ? issue.priority.map(PortalSettings.readable) : nil,
+            statusLabel: visible("status") ? presentation.statusLabel(issue.status) : nil,
+            priority: visible("priority") ? issue.priority.map(presentation.priorityLabel) : nil,
             tags: visible("tags") ? issue.tags : nil,
             requesterName: visible("requester") ? requesterName(row) : nil,
             companyName: visible("company") ? row.companyName : nil,
             customFields: [], createdAt: visible("createdAt") ? issue.createdAt : nil,
             updatedAt: visible("updatedAt") ? issue.updatedAt : nil,
-            editableFields: [], messages: nil, tasks: nil)
-        for field in settings.issueFields where field.visible && IssueFieldKey.isCustom(field.key) {
-            let key = IssueFieldKey.customKey(field.key)
-            guard let definition = workspace.customField(key), let value = issue.customFields[key] else { continue }
-            view.customFields.append(CustomFieldView(key: key, label: definition.label, value: value))
+            editableKeys: presentation.editableKeys, editableFields: [], messages: nil, tasks: nil)
+        for field in presentation.visibleCustomFields {
+            guard let value = issue.customFields[field.key] else { continue }
+            view.customFields.append(CustomFieldView(key: field.key, label: field.label, value: value))
         }
-        view.editableFields = editableFields(of: issue)
         if let thread {
+            view.editableFields = presentation.editableKeys.isEmpty ? [] : editableFields(of: issue)
             view.messages = thread.messages.map {
                 PortalMessageView(role: $0.role, body: $0.body, authorName: $0.authorName, createdAt: $0.createdAt)
             }
             if visible("tasks") {
-                view.tasks = thread.tasks.map { PortalTaskView(title: $0.title, statusLabel: settings.taskStatusLabel($0.status)) }
+                view.tasks = thread.tasks.map { PortalTaskView(title: $0.title, statusLabel: presentation.taskStatusLabel($0.status)) }
             }
         }
         return view

@@ -16,7 +16,9 @@ public struct PortalIssueView: Sendable, Equatable {
     public var customFields: [CustomFieldView]
     public var createdAt: Timestamp?
     public var updatedAt: Timestamp?
-    /// Visible fields the customer may change.
+    /// Keys of the visible fields the customer may change.
+    public var editableKeys: [String]
+    /// Those fields with their current values (detail only).
     public var editableFields: [EditableFieldView]
     /// Detail only.
     public var messages: [PortalMessageView]?

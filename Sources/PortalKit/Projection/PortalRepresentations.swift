@@ -34,7 +34,7 @@ public enum PortalRepresentations {
             }
             if let createdAt = view.createdAt { json.field("createdAt", createdAt) }
             if let updatedAt = view.updatedAt { json.field("updatedAt", updatedAt) }
-            json.field("editableFields", view.editableFields.map(\.key))
+            json.field("editableFields", view.editableKeys)
             if let messages = view.messages {
                 json.key("messages")
                 json.array { json in

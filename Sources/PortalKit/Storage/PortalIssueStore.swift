@@ -4,7 +4,8 @@ public protocol PortalIssueStore {
     /// The issues a scope may see, newest activity first.
     func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow>
     /// One issue by reference, only when inside the scope (nil, like a missing one, otherwise).
-    func portalIssue(ref: IssueRef, scope: IssueScope, in workspace: WorkspaceID) throws(StoreError) -> PortalIssueRow?
+    func portalIssue(ref: IssueRef, scope: IssueScope, detail: PortalIssueDetail, in workspace: WorkspaceID)
+        throws(StoreError) -> PortalIssueRow?
     /// All public messages and tasks of an issue, oldest first.
     func portalThread(issue: IssueID, in workspace: WorkspaceID) throws(StoreError) -> (messages: [Message], tasks: [IssueTask])
     /// A customer's reply in one transaction: the message, the issue touched,
@@ -30,15 +31,32 @@ public struct PortalIssueQuery: Sendable, Equatable {
     public var limit: Int
     /// Keyset position: the last row of the previous page.
     public var after: PortalListPosition?
+    /// What of the row to decode: tags and custom field values are parsed only
+    /// when the portal shows them.
+    public var detail: PortalIssueDetail
 
     public init(scope: IssueScope, statuses: [String]? = nil, searchTerms: [String] = [], limit: Int,
-                after: PortalListPosition? = nil) {
+                after: PortalListPosition? = nil, detail: PortalIssueDetail = .all) {
         self.scope = scope
         self.statuses = statuses
         self.searchTerms = searchTerms
         self.limit = limit
         self.after = after
+        self.detail = detail
     }
+}
+
+/// Which JSON columns of an issue row a portal answer needs.
+public struct PortalIssueDetail: Sendable, Equatable {
+    public var tags: Bool
+    public var customFields: Bool
+
+    public init(tags: Bool, customFields: Bool) {
+        self.tags = tags
+        self.customFields = customFields
+    }
+
+    public static let all = PortalIssueDetail(tags: true, customFields: true)
 }
 
 /// The portal list's order: most recently updated first, then by id.

@@ -40,31 +40,11 @@ public struct Views: Sendable {
     }
 
     /// Renders a template with a context of dictionaries, arrays and scalars.
-    /// Empty strings are removed first: Mustache treats "" as true, and every
-    /// `{{#notice}}…{{/notice}}` would otherwise show an empty box.
+    /// Mustache treats an empty string as true and looks a missing key up in
+    /// the enclosing contexts, so templates test `has…` booleans, never strings.
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(Self.withoutEmptyStrings(context), withTemplate: template) ?? ""
+        library.render(context, withTemplate: template) ?? ""
     }
-
-    static func withoutEmptyStrings(_ dictionary: [String: Any]) -> [String: Any] {
-        var result: [String: Any] = [:]
-        result.reserveCapacity(dictionary.count)
-        for (key, value) in dictionary {
-            if let pruned = withoutEmptyStrings(value) { result[key] = pruned }
-        }
-        return result
-    }
-
-    private static func withoutEmptyStrings(_ value: Any) -> Any? {
-        switch value {
-        case let string as String: return string.isEmpty ? nil : string
-        case let dictionary as [String: Any]: return withoutEmptyStrings(dictionary)
-        case let array as [[String: Any]]: return array.map { withoutEmptyStrings($0) }
-        case let array as [Any]: return array.compactMap { withoutEmptyStrings($0) }
-        default: return value
-        }
-    }
-
 }
 
 import HTTPTypes

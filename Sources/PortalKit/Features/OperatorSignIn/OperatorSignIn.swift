@@ -9,10 +9,13 @@ struct OperatorSignIn: Sendable {
     let pages: PageRenderer
     let policy: SessionPolicy
 
+    /// Where an operator lands after signing in.
+    static let home = "/clients/portal/settings"
+
     var routes: [Route] {
         [
             .get("/login", .open { context in
-                pages.render(.ok, "app-login", ["next": PortalPages.safeNext(context.request.query["next"])])
+                pages.render(.ok, "app-login", ["next": PortalPages.safeNext(context.request.query["next"], default: Self.home)])
             }),
             .get("/login/link", .open { context in
                 let token = context.request.query["token"] ?? ""
@@ -22,7 +25,7 @@ struct OperatorSignIn: Sendable {
                 let workspace = try store.workspace(id: account.workspaceID)
                 return pages.render(.ok, "app-login-link", [
                     "token": token, "name": account.name, "email": account.email.value, "workspace": workspace?.name ?? "",
-                    "next": PortalPages.safeNext(context.request.query["next"]),
+                    "next": PortalPages.safeNext(context.request.query["next"], default: Self.home),
                 ])
             }),
             .post("/login/link", .open { context in
@@ -46,7 +49,7 @@ struct OperatorSignIn: Sendable {
                     NewAuditEvent(actor: AuditActor(kind: .operator, id: account.id.rawValue, label: account.email.value),
                                   action: "operator.signed_in", target: nil, details: ["method": "login_link"]),
                     in: account.workspaceID, at: context.now)
-                var response = Response.redirect(to: PortalPages.safeNext(form["next"] ?? "/clients/portal/settings"))
+                var response = Response.redirect(to: PortalPages.safeNext(form["next"], default: Self.home))
                 response.headerFields.append(HTTPField(
                     name: .setCookie,
                     value: SessionCookie.setting(AccountAuthenticator.cookieName, token: session.token,

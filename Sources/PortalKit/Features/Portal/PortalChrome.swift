@@ -115,6 +115,7 @@ enum PortalViewModels {
             "description": view.description ?? "",
             "hasDescription": !(view.description ?? "").isEmpty,
             "status": view.statusLabel ?? "",
+            "hasStatus": view.statusLabel != nil,
         ]
         var facts: [[String: Any]] = []
         if let priority = view.priority { facts.append(["label": "Priority", "value": priority]) }
@@ -172,8 +173,8 @@ enum PortalViewModels {
         default:
             context["isInput"] = true
             context["inputType"] = inputType(type)
-            if type == .decimal { context["step"] = "any" }
-            if type == .number { context["step"] = "1" }
+            if type == .decimal { context["step"] = "any"; context["hasStep"] = true }
+            if type == .number { context["step"] = "1"; context["hasStep"] = true }
         }
         let selected: [String]
         switch value {

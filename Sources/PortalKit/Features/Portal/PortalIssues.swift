@@ -53,7 +53,7 @@ struct PortalIssues: Sendable {
         }
         let page = try store.portalIssues(
             PortalIssueQuery(scope: scope, statuses: statuses, searchTerms: Self.searchTerms(request.search),
-                             limit: request.limit, after: after),
+                             limit: request.limit, after: after, detail: Self.detail(principal.settings)),
             in: principal.workspace.id)
         let projection = CustomerProjection(principal)
         var next: String?
@@ -63,6 +63,12 @@ struct PortalIssues: Sendable {
                 position: "\(last.issue.updatedAt.millisecondsSinceEpoch).\(last.issue.id.rawValue)")
         }
         return ListResult(issues: page.items.map { projection.issue($0) }, nextCursor: next)
+    }
+
+    /// Tags and custom field values are decoded only when the portal shows them.
+    static func detail(_ settings: PortalSettings) -> PortalIssueDetail {
+        PortalIssueDetail(tags: settings.isVisible("tags"),
+                          customFields: settings.issueFields.contains { $0.visible && IssueFieldKey.isCustom($0.key) })
     }
 
     /// Words of a search: letters and digits only, at most ten.
@@ -81,7 +87,7 @@ struct PortalIssues: Sendable {
 
     func visibleRow(_ refText: String, for principal: CustomerPrincipal) throws -> PortalIssueRow {
         guard let ref = IssueRef(refText), let scope = principal.scope,
-              let row = try store.portalIssue(ref: ref, scope: scope, in: principal.workspace.id)
+              let row = try store.portalIssue(ref: ref, scope: scope, detail: Self.detail(principal.settings), in: principal.workspace.id)
         else { throw HTTPError.notFound }
         return row
     }

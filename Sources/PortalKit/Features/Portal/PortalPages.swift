@@ -90,10 +90,10 @@ struct PortalPages: Sendable {
     }
 
     /// Only a path on this same host may follow sign-in (no open redirect).
-    static func safeNext(_ next: String?) -> String {
+    static func safeNext(_ next: String?, default fallback: String = "/") -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
               !next.unicodeScalars.contains(where: { $0.value < 0x20 })
-        else { return "/" }
+        else { return fallback }
         return next
     }
 
@@ -125,12 +125,17 @@ struct PortalPages: Sendable {
         context["showUpdated"] = principal.settings.isVisible("updatedAt")
         if let cursor = result.nextCursor {
             context["nextPage"] = links.list(status: request.statusLabel, search: request.search, cursor: cursor)
+            context["hasNextPage"] = true
         }
         if request.cursorPosition != nil {
             context["firstPage"] = links.list(status: request.statusLabel, search: request.search, cursor: nil)
+            context["hasFirstPage"] = true
         }
         context["formAction"] = links.home
-        if case .preview(let customer) = links { context["previewCustomer"] = customer }
+        if case .preview(let customer) = links {
+            context["previewCustomer"] = customer
+            context["hasPreviewCustomer"] = true
+        }
         return pages.render(.ok, "portal-issues", context)
     }
 
@@ -142,6 +147,7 @@ struct PortalPages: Sendable {
         let view = try issues.detail(ref, for: principal)
         context["issue"] = PortalViewModels.detail(view)
         context["notice"] = notice ?? ""
+        context["hasNotice"] = notice != nil
         context["reply"] = ["draft": replyDraft, "error": replyError ?? "", "hasError": replyError != nil] as [String: Any]
         context["editable"] = view.editableFields.map { field in
             PortalViewModels.input(key: field.key, label: field.label, type: field.type, required: field.key == "title",
@@ -156,7 +162,8 @@ struct PortalPages: Sendable {
         var context = chrome(principal, links: links, preview: preview)
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
         context["forms"] = principal.settings.enabledForms.map { form in
-            ["title": form.title, "description": form.description, "url": links.form(form.key)] as [String: Any]
+            ["title": form.title, "description": form.description, "hasDescription": !form.description.isEmpty,
+             "url": links.form(form.key)] as [String: Any]
         }
         context["hasForms"] = !principal.settings.enabledForms.isEmpty
         return pages.render(.ok, "portal-new", context)
@@ -168,7 +175,8 @@ struct PortalPages: Sendable {
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
         guard let form = principal.settings.form(key), form.enabled else { throw HTTPError.notFound }
         context["form"] = [
-            "key": form.key, "title": form.title, "description": form.description, "action": "/new/" + form.key,
+            "key": form.key, "title": form.title, "description": form.description, "hasDescription": !form.description.isEmpty,
+            "action": "/new/" + form.key,
             "fields": form.fields.map { field in
                 PortalViewModels.input(key: field.key, label: field.label, type: field.type, required: field.required,
                                        options: field.options, value: input[field.key] ?? .null,

@@ -51,6 +51,7 @@ struct PreviewPage: Sendable {
             "disabled": !tenant.settings.enabled,
             "draft": query["draft"] == "1" && draftProblems == nil,
             "draftProblems": draftProblems ?? "",
+            "hasDraftProblems": draftProblems != nil,
             "customers": customers,
         ]
         let links = PortalLinks.preview(customer: customer.email.value)

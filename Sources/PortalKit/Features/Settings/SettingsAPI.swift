@@ -127,13 +127,13 @@ struct SettingsService: Sendable {
         return Int64(value)
     }
 
+    /// The saved settings, parsed once per version (through the tenant cache).
     func current(_ workspace: Workspace, host: String) throws -> Current {
-        let stored = try store.portalSettings(in: workspace.id)
-        let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) } ?? .defaults(for: workspace)
+        guard let tenant = try tenants.tenant(workspace: workspace.id, host: host) else { throw HTTPError.notFound }
         let domain = try store.customDomain(in: workspace.id).map {
             CustomDomainView(domain: $0, edgeHost: configuration.portalEdgeHost)
         }
-        return Current(settings: settings, version: stored.version, updatedAt: stored.updatedAt, domain: domain)
+        return Current(settings: tenant.settings, version: tenant.settingsVersion, updatedAt: tenant.settingsUpdatedAt, domain: domain)
     }
 
     /// Validates the whole document (all problems at once, nothing partial

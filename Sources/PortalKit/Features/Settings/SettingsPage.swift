@@ -96,6 +96,7 @@ struct SettingsPage: Sendable {
             "readOnly": readOnly,
             "canWrite": !readOnly,
             "notice": notice ?? "",
+            "hasNotice": notice != nil,
             "summary": summary ?? "",
             "hasSummary": summary != nil,
             "version": form.version.map(String.init) ?? String(current.version),
@@ -173,6 +174,7 @@ struct SettingsPage: Sendable {
                 "records": current.domain.map { view in view.records.map { ["type": $0.type, "name": $0.name, "value": $0.value] } } ?? [],
                 "status": current.domain.map { $0.domain.status.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "",
                 "reason": current.domain?.domain.statusReason ?? "",
+                "hasReason": current.domain?.domain.statusReason != nil,
                 "hasDomain": current.domain != nil,
             ], "customDomain.hostname"),
             "auth": [

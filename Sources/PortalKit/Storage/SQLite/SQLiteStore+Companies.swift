@@ -76,13 +76,6 @@ extension SQLiteStore {
                          arguments: [workspace.rawValue, id.rawValue]).map(SQLiteRows.customer)
     }
 
-    public func customer(email: EmailAddress, in workspace: WorkspaceID) throws(StoreError) -> Customer? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteRows.customerColumns) FROM customer WHERE workspace_id = ? AND email = ?"),
-                             arguments: [workspace.rawValue, email.value]).map(SQLiteRows.customer)
-        }
-    }
-
     public func customers(in workspace: WorkspaceID, filter: CustomerFilter, page: PageRequest) throws(StoreError) -> Page<Customer> {
         try read { db in
             var sql = "SELECT \(SQLiteRows.customerColumns) FROM customer WHERE workspace_id = ? AND id > ?"

@@ -1,17 +1,6 @@
 import GRDB
 
 extension SQLiteStore {
-    public func portalSettings(in workspace: WorkspaceID) throws(StoreError) -> StoredPortalSettings {
-        try read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT portal_settings, portal_settings_version, updated_at FROM workspace WHERE id = ?
-                """), arguments: [workspace.rawValue]) else { return StoredPortalSettings(document: nil, version: 0, updatedAt: nil) }
-            let version: Int64 = row[1]
-            return StoredPortalSettings(document: row[0], version: version,
-                                        updatedAt: version > 0 ? Timestamp(millisecondsSinceEpoch: row[2]) : nil)
-        }
-    }
-
     public func savePortalSettings(_ save: PortalSettingsSave, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Int64 {
         try write { db in
             let current = try Int64.fetchOne(db, sql: "SELECT portal_settings_version FROM workspace WHERE id = ?",

@@ -29,19 +29,6 @@ extension SQLiteStore {
         }
     }
 
-    public func portalSession(tokenHash: [UInt8], in workspace: WorkspaceID) throws(StoreError) -> (PortalSession, Customer)? {
-        try read { db -> (PortalSession, Customer)? in
-            let sql = """
-                SELECT \(Self.portalSessionColumns), \(SQLiteRows.customerColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: " ") }.joined(separator: ", "))
-                FROM portal_session s JOIN customer c ON c.workspace_id = s.workspace_id AND c.id = s.customer_id
-                WHERE s.token_hash = ? AND s.workspace_id = ?
-                """
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [Data(tokenHash), workspace.rawValue])
-            else { return nil }
-            return (Self.portalSession(row), SQLiteRows.customer(row, offset: 9))
-        }
-    }
-
     public func touchPortalSession(id: Int64, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) {
         try write { db in
             try db.execute(sql: "UPDATE portal_session SET last_seen_at = ? WHERE workspace_id = ? AND id = ?",
@@ -79,23 +66,6 @@ extension SQLiteStore {
                                  now.databaseValue, new.expiresAt.databaseValue])
             return OperatorSession(id: db.lastInsertedRowID, workspaceID: workspace, operatorID: new.subject, createdAt: now,
                                    lastSeenAt: now, expiresAt: new.expiresAt, revokedAt: nil)
-        }
-    }
-
-    public func operatorSession(tokenHash: [UInt8]) throws(StoreError) -> (OperatorSession, Operator)? {
-        try read { db -> (OperatorSession, Operator)? in
-            let sql = """
-                SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
-                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at
-                FROM operator_session s JOIN operator o ON o.workspace_id = s.workspace_id AND o.id = s.operator_id
-                WHERE s.token_hash = ?
-                """
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [Data(tokenHash)]) else { return nil }
-            let session = OperatorSession(
-                id: row[0], workspaceID: WorkspaceID(row[1]), operatorID: OperatorID(row[2]),
-                createdAt: Timestamp(millisecondsSinceEpoch: row[3]), lastSeenAt: Timestamp(millisecondsSinceEpoch: row[4]),
-                expiresAt: Timestamp(millisecondsSinceEpoch: row[5]), revokedAt: SQLiteCoding.timestamp(row[6]))
-            return (session, SQLiteRows.operator(row, offset: 7))
         }
     }
 

@@ -16,31 +16,10 @@ extension SQLiteStore {
         }
     }
 
-    public func workspace(id: WorkspaceID) throws(StoreError) -> Workspace? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteRows.workspaceColumns) FROM workspace WHERE id = ?"),
-                             arguments: [id.rawValue]).map(SQLiteRows.workspace)
-        }
-    }
-
     public func workspace(slug: String) throws(StoreError) -> Workspace? {
         try read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteRows.workspaceColumns) FROM workspace WHERE slug = ?"),
                              arguments: [slug]).map(SQLiteRows.workspace)
-        }
-    }
-
-    public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?"),
-                             arguments: [slug]).map { WorkspaceRevision(id: WorkspaceID($0[0]), updatedAt: $0[1], settingsVersion: $0[2]) }
-        }
-    }
-
-    public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, updated_at, portal_settings_version FROM workspace WHERE id = ?"),
-                             arguments: [id.rawValue]).map { WorkspaceRevision(id: WorkspaceID($0[0]), updatedAt: $0[1], settingsVersion: $0[2]) }
         }
     }
 
@@ -90,20 +69,6 @@ extension SQLiteStore {
             return APIKey(id: APIKeyID(db.lastInsertedRowID), workspaceID: workspace, name: new.name,
                           operatorID: new.operatorID, displayPrefix: new.displayPrefix,
                           explicitPermissions: new.explicitPermissions, createdAt: now, revokedAt: nil)
-        }
-    }
-
-    public func apiKey(tokenHash: [UInt8]) throws(StoreError) -> (key: APIKey, creator: Operator?)? {
-        try read { db in
-            let sql = """
-                SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
-                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at
-                FROM api_key k LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
-                WHERE k.token_hash = ?
-                """
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [Data(tokenHash)]) else { return nil }
-            let creator = (row[8] as Int64?) == nil ? nil : SQLiteRows.operator(row, offset: 8)
-            return (SQLiteRows.apiKey(row), creator)
         }
     }
 

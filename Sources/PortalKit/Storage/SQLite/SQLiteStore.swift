@@ -5,6 +5,8 @@ import GRDB
 /// journal, one writer, a bounded set of readers shared by the worker threads.
 public final class SQLiteStore: PortalStore {
     let pool: DatabasePool
+    /// Connections for the hot-path reads (see `SQLiteReadConnections`).
+    let readers: SQLiteReadConnections
     public let path: String
 
     public struct Options: Sendable {
@@ -45,6 +47,7 @@ public final class SQLiteStore: PortalStore {
         } catch {
             throw StoreError(error)
         }
+        readers = SQLiteReadConnections(path: path)
     }
 
     public func checkHealth() throws(StoreError) {
@@ -52,6 +55,7 @@ public final class SQLiteStore: PortalStore {
     }
 
     public func close() throws(StoreError) {
+        readers.close()
         do { try pool.close() } catch { throw StoreError(error) }
     }
 

@@ -1,0 +1,168 @@
+import GRDBSQLite
+import Synchronization
+
+/// Read-only SQLite connections for the request hot path, on the C API.
+///
+/// GRDB's `DatabasePool.read` costs about 100 000 instructions per call
+/// (dispatch queues, a deferred transaction, savepoint bookkeeping) — more
+/// than the query itself. Requests instead borrow a connection of their own
+/// for one call, run prepared statements it keeps (`SQLITE_PREPARE_PERSISTENT`),
+/// and give it back. Each statement runs in SQLite's own implicit read
+/// transaction; WAL lets them run beside the writer. Writes and migrations
+/// stay on GRDB.
+final class SQLiteReadConnections: Sendable {
+    private let path: String
+    private let idle = Mutex<[SQLiteConnection]>([])
+
+    init(path: String) {
+        self.path = path
+    }
+
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
+        let connection: SQLiteConnection
+        if let reused = idle.withLock({ $0.popLast() }) {
+            connection = reused
+        } else {
+            connection = try SQLiteConnection(readOnlyPath: path)
+        }
+        defer { idle.withLock { $0.append(connection) } }
+        do {
+            return try body(connection)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.failure(String(describing: error))
+        }
+    }
+
+    /// Closes the idle connections (the store is closing).
+    func close() {
+        idle.withLock { connections in
+            connections.forEach { $0.close() }
+            connections.removeAll()
+        }
+    }
+}
+
+/// One SQLite connection with its prepared statements; used by one thread at a time.
+final class SQLiteConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+
+    init(readOnlyPath path: String) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        guard sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw StoreError.unavailable(message)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 5_000)
+        // A small page cache per connection: the operating system caches the file.
+        sqlite3_exec(db, "PRAGMA cache_size = -1024; PRAGMA query_only = 1; PRAGMA mmap_size = 0", nil, nil, nil)
+    }
+
+    deinit { close() }
+
+    func close() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    /// Runs a cached statement with the arguments and calls `row` for each result row.
+    func query(_ sql: String, _ arguments: [SQLiteArgument], row: (SQLiteRow) throws -> Void) throws(StoreError) {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (index, argument) in arguments.enumerated() {
+            let position = Int32(index + 1)
+            switch argument {
+            case .integer(let value): sqlite3_bind_int64(statement, position, value)
+            case .text(let value): sqlite3_bind_text(statement, position, value, -1, sqliteTransient)
+            case .blob(let bytes):
+                bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), sqliteTransient) }
+            case .null: sqlite3_bind_null(statement, position)
+            }
+        }
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(status) }
+            do {
+                try row(SQLiteRow(statement: statement))
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.failure(String(describing: error))
+            }
+        }
+    }
+
+    /// The first row only, decoded.
+    func first<T>(_ sql: String, _ arguments: [SQLiteArgument], _ decode: (SQLiteRow) throws -> T) throws(StoreError) -> T? {
+        var result: T?
+        try query(sql, arguments) { row in
+            if result == nil { result = try decode(row) }
+        }
+        return result
+    }
+
+    func all<T>(_ sql: String, _ arguments: [SQLiteArgument], _ decode: (SQLiteRow) throws -> T) throws(StoreError) -> [T] {
+        var result: [T] = []
+        try query(sql, arguments) { result.append(try decode($0)) }
+        return result
+    }
+
+    private func prepared(_ sql: String) throws(StoreError) -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw error(status) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func error(_ status: Int32) -> StoreError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(status)"
+        switch status & 0xFF {
+        case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN: return .unavailable(message)
+        default: return .failure(message)
+        }
+    }
+}
+
+enum SQLiteArgument {
+    case integer(Int64)
+    case text(String)
+    case blob([UInt8])
+    case null
+}
+
+/// The current row of a statement; valid only inside the `row` callback.
+struct SQLiteRow {
+    let statement: OpaquePointer
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(statement, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+
+    func timestamp(_ column: Int32) -> Timestamp { Timestamp(millisecondsSinceEpoch: int64(column)) }
+    func optionalTimestamp(_ column: Int32) -> Timestamp? { optionalInt64(column).map(Timestamp.init(millisecondsSinceEpoch:)) }
+}
+
+/// SQLite copies the bound value (the Swift string may move).
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

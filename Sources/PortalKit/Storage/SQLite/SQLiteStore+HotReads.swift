@@ -1,0 +1,236 @@
+import Foundation
+
+/// The reads every request makes, on the raw read connections (see
+/// `SQLiteReadConnections`): workspace lookups, credentials, settings and the
+/// portal's issue queries. Column lists come from `SQLiteRows`, so the SELECTs
+/// and the decoders reading them by position stay together.
+extension SQLiteStore {
+    // MARK: Workspaces
+
+    public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
+        try readers.read { connection in
+            try connection.first("SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?", [.text(slug)]) {
+                WorkspaceRevision(id: WorkspaceID($0.int64(0)), updatedAt: $0.int64(1), settingsVersion: $0.int64(2))
+            }
+        }
+    }
+
+    public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
+        try readers.read { connection in
+            try connection.first("SELECT id, updated_at, portal_settings_version FROM workspace WHERE id = ?", [.integer(id.rawValue)]) {
+                WorkspaceRevision(id: WorkspaceID($0.int64(0)), updatedAt: $0.int64(1), settingsVersion: $0.int64(2))
+            }
+        }
+    }
+
+    private static let workspaceSQL = "SELECT \(SQLiteRows.workspaceColumns) FROM workspace WHERE id = ?"
+
+    public func workspace(id: WorkspaceID) throws(StoreError) -> Workspace? {
+        try readers.read { connection in
+            try connection.first(Self.workspaceSQL, [.integer(id.rawValue)]) { row in
+                Workspace(
+                    id: WorkspaceID(row.int64(0)), slug: row.text(1), name: row.text(2),
+                    issueStatuses: try SQLiteCoding.decode([StatusDefinition].self, from: row.text(3)),
+                    taskStatuses: try SQLiteCoding.decode([StatusDefinition].self, from: row.text(4)),
+                    priorities: SQLiteCoding.stringArray(from: row.text(5)),
+                    customFields: try SQLiteCoding.decode([CustomFieldDefinition].self, from: row.text(6)),
+                    createdAt: row.timestamp(7))
+            }
+        }
+    }
+
+    public func portalSettings(in workspace: WorkspaceID) throws(StoreError) -> StoredPortalSettings {
+        try readers.read { connection in
+            try connection.first("SELECT portal_settings, portal_settings_version, updated_at FROM workspace WHERE id = ?",
+                                 [.integer(workspace.rawValue)]) { row in
+                let version = row.int64(1)
+                return StoredPortalSettings(document: row.optionalText(0), version: version,
+                                            updatedAt: version > 0 ? row.timestamp(2) : nil)
+            } ?? StoredPortalSettings(document: nil, version: 0, updatedAt: nil)
+        }
+    }
+
+    // MARK: Credentials
+
+    public func apiKey(tokenHash: [UInt8]) throws(StoreError) -> (key: APIKey, creator: Operator?)? {
+        try readers.read { connection in
+            try connection.first("""
+                SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
+                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at
+                FROM api_key k LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
+                WHERE k.token_hash = ?
+                """, [.blob(tokenHash)]) { row in
+                let key = APIKey(
+                    id: APIKeyID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), name: row.text(2),
+                    operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
+                    explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(5)), createdAt: row.timestamp(6),
+                    revokedAt: row.optionalTimestamp(7))
+                return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8))
+            }
+        }
+    }
+
+    public func operatorSession(tokenHash: [UInt8]) throws(StoreError) -> (OperatorSession, Operator)? {
+        try readers.read { connection in
+            try connection.first("""
+                SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at
+                FROM operator_session s JOIN operator o ON o.workspace_id = s.workspace_id AND o.id = s.operator_id
+                WHERE s.token_hash = ?
+                """, [.blob(tokenHash)]) { row in
+                let session = OperatorSession(
+                    id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
+                    createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
+                    revokedAt: row.optionalTimestamp(6))
+                return (session, Self.operator(row, offset: 7))
+            }
+        }
+    }
+
+    // SQL built once: the text is also the key of the connection's statement cache.
+    private static let portalSessionSQL = """
+        SELECT s.id, s.workspace_id, s.customer_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+               s.user_agent, s.client_address, \(customerColumns(prefix: "c"))
+        FROM portal_session s JOIN customer c ON c.workspace_id = s.workspace_id AND c.id = s.customer_id
+        WHERE s.token_hash = ? AND s.workspace_id = ?
+        """
+
+    public func portalSession(tokenHash: [UInt8], in workspace: WorkspaceID) throws(StoreError) -> (PortalSession, Customer)? {
+        try readers.read { connection in
+            try connection.first(Self.portalSessionSQL, [.blob(tokenHash), .integer(workspace.rawValue)]) { row in
+                let session = PortalSession(
+                    id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), customerID: CustomerID(row.int64(2)),
+                    createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
+                    revokedAt: row.optionalTimestamp(6), userAgent: row.optionalText(7), clientAddress: row.optionalText(8))
+                return (session, Self.customer(row, offset: 9))
+            }
+        }
+    }
+
+    private static let customerByEmailSQL = "SELECT \(SQLiteRows.customerColumns) FROM customer WHERE workspace_id = ? AND email = ?"
+
+    public func customer(email: EmailAddress, in workspace: WorkspaceID) throws(StoreError) -> Customer? {
+        try readers.read { connection in
+            try connection.first(Self.customerByEmailSQL, [.integer(workspace.rawValue), .text(email.value)]) {
+                Self.customer($0, offset: 0)
+            }
+        }
+    }
+
+    // MARK: Portal issues
+
+    private static let portalIssueSelect = """
+        SELECT \(SQLiteRows.issueColumns.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+               c.name, c.email, co.name
+        FROM issue i
+        JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id
+        LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id
+        """
+
+    /// The scope as a condition on the issue row: the access level, in SQL.
+    private static func scopeCondition(_ scope: IssueScope, arguments: inout [SQLiteArgument]) -> String {
+        switch scope {
+        case .requester(let customer):
+            arguments.append(.integer(customer.rawValue))
+            return " AND i.requester_id = ?"
+        case .company(let company):
+            arguments.append(.integer(company.rawValue))
+            return " AND i.company_id = ?"
+        }
+    }
+
+    public func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow> {
+        if let statuses = query.statuses, statuses.isEmpty { return Page(items: [], hasMore: false) }
+        var sql = Self.portalIssueSelect
+        var arguments: [SQLiteArgument] = []
+        if !query.searchTerms.isEmpty { sql += " JOIN issue_fts ON issue_fts.rowid = i.id" }
+        sql += " WHERE i.workspace_id = ?"
+        arguments.append(.integer(workspace.rawValue))
+        sql += Self.scopeCondition(query.scope, arguments: &arguments)
+        if let statuses = query.statuses {
+            sql += " AND i.status IN (" + Array(repeating: "?", count: statuses.count).joined(separator: ", ") + ")"
+            arguments += statuses.map(SQLiteArgument.text)
+        }
+        if !query.searchTerms.isEmpty {
+            sql += " AND issue_fts MATCH ?"
+            arguments.append(.text(Self.ftsQuery(query.searchTerms)))
+        }
+        if let after = query.after {
+            sql += " AND (i.updated_at < ? OR (i.updated_at = ? AND i.id < ?))"
+            arguments += [.integer(after.updatedAt.databaseValue), .integer(after.updatedAt.databaseValue), .integer(after.id.rawValue)]
+        }
+        sql += " ORDER BY i.updated_at DESC, i.id DESC LIMIT ?"
+        arguments.append(.integer(Int64(query.limit + 1)))
+        let detail = query.detail
+        let rows = try readers.read { connection in
+            try connection.all(sql, arguments) { Self.portalIssueRow($0, detail: detail) }
+        }
+        return Page(fetched: rows, limit: query.limit)
+    }
+
+    public func portalIssue(ref: IssueRef, scope: IssueScope, detail: PortalIssueDetail, in workspace: WorkspaceID)
+        throws(StoreError) -> PortalIssueRow?
+    {
+        var arguments: [SQLiteArgument] = [.integer(workspace.rawValue), .integer(ref.number)]
+        let sql = Self.portalIssueSelect + " WHERE i.workspace_id = ? AND i.number = ?" + Self.scopeCondition(scope, arguments: &arguments)
+        return try readers.read { connection in
+            try connection.first(sql, arguments) { Self.portalIssueRow($0, detail: detail) }
+        }
+    }
+
+    private static let threadMessagesSQL =
+        "SELECT \(SQLiteRows.messageColumns) FROM message WHERE workspace_id = ? AND issue_id = ? ORDER BY id"
+    private static let threadTasksSQL =
+        "SELECT \(SQLiteRows.taskColumns) FROM task WHERE workspace_id = ? AND issue_id = ? ORDER BY position, id"
+
+    public func portalThread(issue: IssueID, in workspace: WorkspaceID) throws(StoreError) -> (messages: [Message], tasks: [IssueTask]) {
+        try readers.read { connection in
+            let messages = try connection.all(Self.threadMessagesSQL, [.integer(workspace.rawValue), .integer(issue.rawValue)]) { row in
+                Message(id: MessageID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), issueID: IssueID(row.int64(2)),
+                        role: MessageRole(rawValue: row.text(3)) ?? .support, body: row.text(4), authorName: row.text(5),
+                        authorCustomerID: row.optionalInt64(6).map(CustomerID.init),
+                        authorOperatorID: row.optionalInt64(7).map(OperatorID.init), createdAt: row.timestamp(8))
+            }
+            let tasks = try connection.all(Self.threadTasksSQL, [.integer(workspace.rawValue), .integer(issue.rawValue)]) { row in
+                IssueTask(id: TaskID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), issueID: IssueID(row.int64(2)),
+                          title: row.text(3), status: row.text(4), position: row.int(5), createdAt: row.timestamp(6),
+                          updatedAt: row.timestamp(7))
+            }
+            return (messages, tasks)
+        }
+    }
+
+    // MARK: Decoders
+
+    private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
+        let issue = Issue(
+            id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
+            description: row.text(4), status: row.text(5), priority: row.optionalText(6),
+            tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [],
+            customFields: detail.customFields ? SQLiteCoding.jsonObject(from: row.text(8)) : [:],
+            requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
+            formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13))
+        return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), requesterEmail: EmailAddress(trusted: row.text(15)),
+                              companyName: row.optionalText(16))
+    }
+
+    private static func customerColumns(prefix: String) -> String {
+        SQLiteRows.customerColumns.split(separator: ",").map { "\(prefix)." + $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: ", ")
+    }
+
+    static func customer(_ row: SQLiteRow, offset o: Int32) -> Customer {
+        Customer(
+            id: CustomerID(row.int64(o)), workspaceID: WorkspaceID(row.int64(o + 1)), email: EmailAddress(trusted: row.text(o + 2)),
+            name: row.optionalText(o + 3), companyID: row.optionalInt64(o + 4).map(CompanyID.init), externalID: row.optionalText(o + 5),
+            portalAccess: row.optionalText(o + 6).flatMap(AccessLevel.init(rawValue:)), createdAt: row.timestamp(o + 7),
+            updatedAt: row.timestamp(o + 8))
+    }
+
+    static func `operator`(_ row: SQLiteRow, offset o: Int32) -> Operator {
+        Operator(
+            id: OperatorID(row.int64(o)), workspaceID: WorkspaceID(row.int64(o + 1)), email: EmailAddress(trusted: row.text(o + 2)),
+            name: row.text(o + 3), role: OperatorRole(rawValue: row.text(o + 4)) ?? .viewer,
+            explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(o + 5)), createdAt: row.timestamp(o + 6))
+    }
+}
