@@ -25,11 +25,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func appendISO8601(to bytes: inout [UInt8]) {
+    /// Year, month (1–12) and day (1–31) in UTC (Howard Hinnant's civil_from_days).
+    var civilDate: (year: Int64, month: Int64, day: Int64) {
         let millis = millisecondsSinceEpoch
         var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
-        let msOfDay = millis - days * 86_400_000
-        // Howard Hinnant's civil_from_days.
         days += 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
         let dayOfEra = days - era * 146_097
@@ -40,6 +39,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         if month <= 2 { year += 1 }
+        return (year, month, day)
+    }
+
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        let millis = millisecondsSinceEpoch
+        let msOfDay = millis - (millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000) * 86_400_000
+        let (year, month, day) = civilDate
         @inline(__always) func two(_ value: Int64) {
             bytes.append(UInt8(truncatingIfNeeded: 48 + value / 10))
             bytes.append(UInt8(truncatingIfNeeded: 48 + value % 10))

@@ -46,17 +46,12 @@ public enum ListCursor {
     }
 
     public static func encode(scope: String, position: String) -> String {
-        Data("\(scope)|\(position)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        RandomToken.base64URL(Array("\(scope)|\(position)".utf8))
     }
 
     public static func decode(_ cursor: String, scope: String) -> String? {
-        guard cursor.utf8.count <= 512, cursor.utf8.allSatisfy(RandomToken.isBase64URL) else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64.append("=") }
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+        guard cursor.utf8.count <= 512, let bytes = RandomToken.decodeBase64URL(cursor),
+              let text = String(validating: bytes, as: UTF8.self),
               let separator = text.lastIndex(of: "|"), text[..<separator] == scope else { return nil }
         return String(text[text.index(after: separator)...])
     }

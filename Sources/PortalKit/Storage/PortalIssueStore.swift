@@ -36,7 +36,7 @@ public struct PortalIssueQuery: Sendable, Equatable {
     public var detail: PortalIssueDetail
 
     public init(scope: IssueScope, statuses: [String]? = nil, searchTerms: [String] = [], limit: Int,
-                after: PortalListPosition? = nil, detail: PortalIssueDetail = .all) {
+                after: PortalListPosition? = nil, detail: PortalIssueDetail = .none) {
         self.scope = scope
         self.statuses = statuses
         self.searchTerms = searchTerms
@@ -46,17 +46,18 @@ public struct PortalIssueQuery: Sendable, Equatable {
     }
 }
 
-/// Which JSON columns of an issue row a portal answer needs.
+/// What of an issue row's JSON columns a portal answer needs: tags only when
+/// visible, and only the visible custom fields (extracted by the database).
 public struct PortalIssueDetail: Sendable, Equatable {
     public var tags: Bool
-    public var customFields: Bool
+    public var customFields: [CustomFieldDefinition]
 
-    public init(tags: Bool, customFields: Bool) {
+    public init(tags: Bool, customFields: [CustomFieldDefinition]) {
         self.tags = tags
         self.customFields = customFields
     }
 
-    public static let all = PortalIssueDetail(tags: true, customFields: true)
+    public static let none = PortalIssueDetail(tags: false, customFields: [])
 }
 
 /// The portal list's order: most recently updated first, then by id.

@@ -10,7 +10,9 @@ struct PageRenderer: Sendable {
         let nonce = RandomToken.base64URL(byteCount: 16)
         var context = context
         context["cspNonce"] = nonce
-        var response = Response.html(status, views.render(template, context))
+        var response = Response(status: status, headerFields: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+        ], body: views.render(template, context))
         response.headerFields[.contentSecurityPolicy] =
             "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-\(nonce)'; img-src 'self' https: data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -23,11 +25,13 @@ extension Timestamp {
 
     /// `26 Nov 2026, 12:00 UTC` for pages.
     public var display: String {
-        let iso = iso8601  // 2026-11-26T12:00:00.000Z
-        let parts = iso.split(separator: "T")
-        let date = parts[0].split(separator: "-")
-        let month = Self.monthNames[(Int(date[1]) ?? 1) - 1]
-        let day = Int(date[2]) ?? 1
-        return "\(day) \(month) \(date[0]), \(parts[1].prefix(5)) UTC"
+        let (year, month, day) = civilDate
+        let minutes = (millisecondsSinceEpoch - Self.startOfDay(millisecondsSinceEpoch)) / 60_000
+        let hour = minutes / 60, minute = minutes % 60
+        return "\(day) \(Self.monthNames[Int(month) - 1]) \(year), \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute) UTC"
+    }
+
+    private static func startOfDay(_ milliseconds: Int64) -> Int64 {
+        (milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000) * 86_400_000
     }
 }

@@ -1,10 +1,9 @@
 import Foundation
-import Mustache
 
-/// The HTML templates, loaded once at start-up. Mustache escapes every `{{value}}`
-/// by default; no page ever builds HTML by string concatenation.
+/// The HTML templates, compiled once at start-up (see `Template`). Every
+/// `{{value}}` is escaped; no page builds HTML by string concatenation.
 public struct Views: Sendable {
-    private let library: MustacheLibrary
+    private let templates: [String: Template]
 
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
@@ -19,7 +18,7 @@ public struct Views: Sendable {
     }
 
     public static func load(directory: URL) throws(LoadError) -> Views {
-        var library = MustacheLibrary()
+        var templates: [String: Template] = [:]
         let files: [URL]
         do {
             files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
@@ -30,20 +29,29 @@ public struct Views: Sendable {
         for file in files {
             let name = file.deletingPathExtension().lastPathComponent
             do {
-                let text = try String(contentsOf: file, encoding: .utf8)
-                try library.register(text, named: name)
+                templates[name] = try Template(parsing: try String(contentsOf: file, encoding: .utf8))
             } catch {
                 throw LoadError(description: "template \(name): \(error)")
             }
         }
-        return Views(library: library)
+        return Views(templates: templates)
+    }
+
+    public init(templates: [String: Template]) {
+        self.templates = templates
     }
 
     /// Renders a template with a context of dictionaries, arrays and scalars.
-    /// Mustache treats an empty string as true and looks a missing key up in
-    /// the enclosing contexts, so templates test `has…` booleans, never strings.
-    public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// Templates test `has…` booleans rather than strings: a missing key is
+    /// looked up in the enclosing contexts, as Mustache does.
+    public func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
+        var renderer = TemplateRenderer(templates: templates)
+        renderer.render(template, context: context)
+        return renderer.output
+    }
+
+    public func renderString(_ template: String, _ context: [String: Any]) -> String {
+        String(decoding: render(template, context), as: UTF8.self)
     }
 }
 

@@ -53,7 +53,7 @@ struct PortalIssues: Sendable {
         }
         let page = try store.portalIssues(
             PortalIssueQuery(scope: scope, statuses: statuses, searchTerms: Self.searchTerms(request.search),
-                             limit: request.limit, after: after, detail: Self.detail(principal.settings)),
+                             limit: request.limit, after: after, detail: Self.detail(principal)),
             in: principal.workspace.id)
         let projection = CustomerProjection(principal)
         var next: String?
@@ -66,9 +66,10 @@ struct PortalIssues: Sendable {
     }
 
     /// Tags and custom field values are decoded only when the portal shows them.
-    static func detail(_ settings: PortalSettings) -> PortalIssueDetail {
-        PortalIssueDetail(tags: settings.isVisible("tags"),
-                          customFields: settings.issueFields.contains { $0.visible && IssueFieldKey.isCustom($0.key) })
+    static func detail(_ principal: CustomerPrincipal) -> PortalIssueDetail {
+        let presentation = principal.tenant.presentation
+        return PortalIssueDetail(tags: presentation.isVisible("tags"),
+                                 customFields: presentation.visibleCustomFields.compactMap { principal.workspace.customField($0.key) })
     }
 
     /// Words of a search: letters and digits only, at most ten.
@@ -87,7 +88,7 @@ struct PortalIssues: Sendable {
 
     func visibleRow(_ refText: String, for principal: CustomerPrincipal) throws -> PortalIssueRow {
         guard let ref = IssueRef(refText), let scope = principal.scope,
-              let row = try store.portalIssue(ref: ref, scope: scope, detail: Self.detail(principal.settings), in: principal.workspace.id)
+              let row = try store.portalIssue(ref: ref, scope: scope, detail: Self.detail(principal), in: principal.workspace.id)
         else { throw HTTPError.notFound }
         return row
     }

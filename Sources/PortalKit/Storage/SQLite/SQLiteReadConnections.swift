@@ -160,6 +160,22 @@ struct SQLiteRow {
 
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
+    /// A value `json_extract` returned, read back as the field's type
+    /// (SQLite gives JSON booleans as 0/1 and arrays as JSON text).
+    func jsonValue(_ column: Int32, type: FieldType) -> JSONValue? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return nil
+        case SQLITE_INTEGER:
+            let value = int64(column)
+            return type == .boolean ? .bool(value != 0) : .int(value)
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, column))
+        default:
+            let text = text(column)
+            if type == .multiSelect { return try? JSONValue.parse(text) }
+            return .string(text)
+        }
+    }
+
     func timestamp(_ column: Int32) -> Timestamp { Timestamp(millisecondsSinceEpoch: int64(column)) }
     func optionalTimestamp(_ column: Int32) -> Timestamp? { optionalInt64(column).map(Timestamp.init(millisecondsSinceEpoch:)) }
 }

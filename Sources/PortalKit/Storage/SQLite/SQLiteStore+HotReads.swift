@@ -119,13 +119,24 @@ extension SQLiteStore {
 
     // MARK: Portal issues
 
-    private static let portalIssueSelect = """
-        SELECT \(SQLiteRows.issueColumns.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-               c.name, c.email, co.name
+    private static let issueColumns = SQLiteRows.issueColumns.split(separator: ",")
+        .map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+    private static let portalIssueFrom = """
         FROM issue i
         JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id
         LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id
         """
+
+    /// The row, and each wanted custom field extracted by SQLite from the JSON
+    /// column (paths are bound, so no key can change the statement).
+    private static func portalIssueSelect(_ detail: PortalIssueDetail, arguments: inout [SQLiteArgument]) -> String {
+        var sql = "SELECT \(issueColumns), c.name, c.email, co.name"
+        for field in detail.customFields {
+            sql += ", json_extract(i.custom_fields, ?)"
+            arguments.append(.text("$.\"" + field.key.replacingOccurrences(of: "\"", with: "") + "\""))
+        }
+        return sql + " " + portalIssueFrom
+    }
 
     /// The scope as a condition on the issue row: the access level, in SQL.
     private static func scopeCondition(_ scope: IssueScope, arguments: inout [SQLiteArgument]) -> String {
@@ -141,8 +152,8 @@ extension SQLiteStore {
 
     public func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow> {
         if let statuses = query.statuses, statuses.isEmpty { return Page(items: [], hasMore: false) }
-        var sql = Self.portalIssueSelect
         var arguments: [SQLiteArgument] = []
+        var sql = Self.portalIssueSelect(query.detail, arguments: &arguments)
         if !query.searchTerms.isEmpty { sql += " JOIN issue_fts ON issue_fts.rowid = i.id" }
         sql += " WHERE i.workspace_id = ?"
         arguments.append(.integer(workspace.rawValue))
@@ -171,8 +182,10 @@ extension SQLiteStore {
     public func portalIssue(ref: IssueRef, scope: IssueScope, detail: PortalIssueDetail, in workspace: WorkspaceID)
         throws(StoreError) -> PortalIssueRow?
     {
-        var arguments: [SQLiteArgument] = [.integer(workspace.rawValue), .integer(ref.number)]
-        let sql = Self.portalIssueSelect + " WHERE i.workspace_id = ? AND i.number = ?" + Self.scopeCondition(scope, arguments: &arguments)
+        var arguments: [SQLiteArgument] = []
+        var sql = Self.portalIssueSelect(detail, arguments: &arguments)
+        arguments += [.integer(workspace.rawValue), .integer(ref.number)]
+        sql += " WHERE i.workspace_id = ? AND i.number = ?" + Self.scopeCondition(scope, arguments: &arguments)
         return try readers.read { connection in
             try connection.first(sql, arguments) { Self.portalIssueRow($0, detail: detail) }
         }
@@ -203,11 +216,15 @@ extension SQLiteStore {
     // MARK: Decoders
 
     private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
+        var customFields: [String: JSONValue] = [:]
+        for (offset, field) in detail.customFields.enumerated() {
+            if let value = row.jsonValue(17 + Int32(offset), type: field.type) { customFields[field.key] = value }
+        }
         let issue = Issue(
             id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
             description: row.text(4), status: row.text(5), priority: row.optionalText(6),
             tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [],
-            customFields: detail.customFields ? SQLiteCoding.jsonObject(from: row.text(8)) : [:],
+            customFields: customFields,
             requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
             formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13))
         return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), requesterEmail: EmailAddress(trusted: row.text(15)),

@@ -1,0 +1,48 @@
+import Testing
+@testable import PortalKit
+
+@Suite("The template engine escapes everything and renders Mustache sections")
+struct TemplateTests {
+    func render(_ templates: [String: String], _ context: [String: Any]) throws -> String {
+        try render(templates, "main", context)
+    }
+
+    func render(_ templates: [String: String], _ name: String, _ context: [String: Any]) throws -> String {
+        Views(templates: try templates.mapValues { try Template(parsing: $0) }).renderString(name, context)
+    }
+
+    @Test("values are HTML-escaped, always")
+    func escaping() throws {
+        #expect(try render(["main": "<p title=\"{{v}}\">{{v}}</p>"], ["v": "\"><script>a&b</script>'"])
+                == "<p title=\"&quot;&gt;&lt;script&gt;a&amp;b&lt;/script&gt;&#39;\">&quot;&gt;&lt;script&gt;a&amp;b&lt;/script&gt;&#39;</p>")
+        #expect(throws: Template.SyntaxError.self) { try Template(parsing: "{{{raw}}}") }
+        #expect(throws: Template.SyntaxError.self) { try Template(parsing: "{{&raw}}") }
+    }
+
+    @Test("sections: booleans, lists, objects, dotted names, inverted")
+    func sections() throws {
+        let context: [String: Any] = [
+            "yes": true, "no": false, "empty": "", "items": [["n": 1], ["n": 2]] as [[String: Any]],
+            "user": ["name": "Ada"] as [String: Any], "none": [] as [[String: Any]],
+        ]
+        #expect(try render(["main": "{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!{{/no}}{{#empty}}E{{/empty}}"], context) == "Y!")
+        #expect(try render(["main": "{{#items}}[{{n}}]{{/items}}{{^none}}none{{/none}}"], context) == "[1][2]none")
+        #expect(try render(["main": "{{user.name}} {{#user}}{{name}}{{/user}} {{missing.name}}"], context) == "Ada Ada ")
+    }
+
+    @Test("partials and template inheritance with blocks")
+    func inheritance() throws {
+        let templates = [
+            "layout": "<title>{{$title}}Default{{/title}}</title><main>{{$content}}{{/content}}</main>{{>footer}}",
+            "footer": "<footer>{{site}}</footer>",
+            "main": "{{<layout}}{{$title}}Page {{n}}{{/title}}{{$content}}<p>{{n}}</p>{{/content}}{{/layout}}",
+        ]
+        #expect(try render(templates, ["n": 7, "site": "S"]) == "<title>Page 7</title><main><p>7</p></main><footer>S</footer>")
+        #expect(try render(templates, "layout", ["site": "S"]) == "<title>Default</title><main></main><footer>S</footer>")
+    }
+
+    @Test("malformed templates are refused at load time", arguments: ["{{#a}}open", "{{/a}}", "{{#a}}{{/b}}", "{{unclosed", "{{}}"])
+    func malformed(_ source: String) {
+        #expect(throws: Template.SyntaxError.self) { try Template(parsing: source) }
+    }
+}
