@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         // libfcgi, the C FastCGI library, as a system library.
@@ -22,6 +23,11 @@ let package = Package(
             name: "CFastCGI",
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
+        ),
+        // libcurl's SMTP client behind one typed C function (curl_easy_setopt is variadic).
+        .target(
+            name: "CSMTP",
+            linkerSettings: [.linkedLibrary("curl")]
         ),
         // The transport only: sockets, threads, FastCGI params -> HTTP request, response writing.
         .target(
@@ -36,11 +42,13 @@ let package = Package(
         .target(
             name: "PortalKit",
             dependencies: [
+                "CSMTP",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             resources: [.copy("Views/Templates")]
         ),

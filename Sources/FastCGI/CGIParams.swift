@@ -9,6 +9,7 @@ struct CGIParams {
     var scheme: String?
     var https = false
     var host: String?
+    var serverPort: String?
     var requestURI: String?
     var documentURI: String?
     var queryString: String?
@@ -33,6 +34,7 @@ struct CGIParams {
         case "QUERY_STRING": queryString = value
         case "REMOTE_ADDR": remoteAddress = value
         case "REQUEST_ID": requestID = value.isEmpty ? nil : value
+        case "SERVER_PORT": serverPort = value
         case "CONTENT_LENGTH":
             contentLength = Int(value)
             if !value.isEmpty { headerFields[.contentLength] = value }
@@ -80,6 +82,13 @@ struct CGIParams {
             throw .missingPath
         }
         let scheme = self.scheme ?? (https ? "https" : "http")
-        return HTTPRequest(method: method, scheme: scheme, authority: host, path: path, headerFields: headerFields)
+        // The host nginx passes has no port; the port the request came in on
+        // is added unless it is the scheme's default, so links can be built.
+        var authority = host
+        if let host, let serverPort, !serverPort.isEmpty,
+           !(scheme == "https" && serverPort == "443"), !(scheme == "http" && serverPort == "80") {
+            authority = host + ":" + serverPort
+        }
+        return HTTPRequest(method: method, scheme: scheme, authority: authority, path: path, headerFields: headerFields)
     }
 }

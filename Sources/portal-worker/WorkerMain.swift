@@ -82,13 +82,16 @@ enum WorkerMain {
             responder: WorkerResponder(application: application),
             logger: logger)
         server.start()
+        application.mailSender.start()
         logger.notice("ready", metadata: [
             "environment": "\(configuration.environment.rawValue)", "app_host": "\(configuration.appHost)",
             "portal_base_domain": "\(configuration.portalBaseDomain)", "database": "\(configuration.databasePath)",
+            "mail": "\(configuration.smtp.map { configuration.runMailSender ? $0.url : "sent by another process" } ?? "outbox only (PORTAL_SMTP_URL unset)")",
         ])
 
         let signal = signals.wait()
         logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+        application.mailSender.stop()
         let drained = server.stop(gracePeriod: configuration.shutdownGraceSeconds)
         // Threads idle on nginx's kept-alive connections may still be parked in
         // libfcgi; the process exits under them, so the descriptor is not closed.

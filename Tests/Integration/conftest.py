@@ -19,6 +19,8 @@ report, and at the end of the session all logs are copied to
 
 from __future__ import annotations
 
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -232,6 +234,13 @@ class Stack:
             self.https_port = free_port()
         self.worker: Optional[subprocess.Popen] = None
         self.nginx: Optional[subprocess.Popen] = None
+        # A real SMTP server (deploy/smtp-sink, aiosmtpd) requiring STARTTLS and AUTH.
+        self.mail_dir = root / "mail"
+        self.smtp_port = free_port()
+        self.smtp_user = "portal-mailer"
+        self.smtp_password = "s3cret-" + os.urandom(6).hex()
+        self.smtp_log = root / "smtp-sink.log"
+        self.smtp: Optional[subprocess.Popen] = None
         self.seed_api_key: Optional[str] = None
 
     # -- paths of logs -------------------------------------------------------------------
@@ -252,6 +261,7 @@ class Stack:
             "nginx access log": self.nginx_access_log,
             "nginx stdout/stderr": self.nginx_stdout_log,
             "portal CLI log": self.cli_log,
+            "SMTP sink log": self.smtp_log,
         }
 
     # -- environment ---------------------------------------------------------------------
@@ -268,6 +278,9 @@ class Stack:
             "PORTAL_APP_HOST": APP_HOST,
             "PORTAL_BASE_DOMAIN": BASE_DOMAIN,
             "PORTAL_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+            "PORTAL_SMTP_URL": f"smtp://{self.smtp_user}:{self.smtp_password}@localhost:{self.smtp_port}?tls=required",
+            "PORTAL_SMTP_CA_FILE": str(self.cert_path),
+            "PORTAL_MAIL_FROM": "noreply@portal.localhost",
         })
         if os.geteuid() == 0:
             # nginx's workers then run as www-data and reach the socket through its group.
@@ -342,7 +355,7 @@ class Stack:
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
             "-keyout", str(self.key_path), "-out", str(self.cert_path),
             "-subj", f"/CN={APP_HOST}",
-            "-addext", f"subjectAltName=DNS:{APP_HOST},DNS:*.{BASE_DOMAIN},DNS:localhost",
+            "-addext", f"subjectAltName=DNS:{APP_HOST},DNS:*.{BASE_DOMAIN},DNS:localhost,IP:127.0.0.1",
         ], check=True, capture_output=True, timeout=60)
 
     def render_nginx(self) -> None:
@@ -402,6 +415,48 @@ class Stack:
     def ensure_worker(self) -> None:
         if not self.worker_running:
             self.start_worker()
+
+    # -- SMTP ------------------------------------------------------------------------------------
+
+    def start_smtp(self) -> None:
+        with self.smtp_log.open("ab") as log:
+            self.smtp = subprocess.Popen(
+                ["/usr/bin/python3", str(REPO / "deploy" / "smtp-sink"), "--host", "127.0.0.1", "--port", str(self.smtp_port),
+                 "--dir", str(self.mail_dir), "--tls-cert", str(self.cert_path), "--tls-key", str(self.key_path),
+                 "--auth", f"{self.smtp_user}:{self.smtp_password}", "--refuse", "bounce-"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+        def listening():
+            if self.smtp.poll() is not None:
+                raise RuntimeError(f"smtp-sink exited with {self.smtp.returncode}; see {self.smtp_log}")
+            with socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1):
+                pass
+            return True
+
+        wait_for(listening, 30, what="the SMTP sink to listen")
+
+    def stop_smtp(self) -> None:
+        if self.smtp is not None and self.smtp.poll() is None:
+            self.smtp.send_signal(signal.SIGTERM)
+            try:
+                self.smtp.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.smtp.kill()
+
+    def mails_to(self, address: str) -> list:
+        """Every mail the SMTP server accepted for this address, oldest first."""
+        found = []
+        for path in sorted(self.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address.lower() in message.get("X-Sink-Rcpt-To", "").lower():
+                found.append(message)
+        return found
+
+    def wait_for_mail(self, address: str, count: int = 1, timeout: float = 20):
+        """The `count`-th mail to this address, once the worker has delivered it."""
+        mails = wait_for(lambda: (lambda m: m if len(m) >= count else None)(self.mails_to(address)), timeout,
+                         what=f"mail number {count} to {address}")
+        return mails[count - 1]
 
     # -- nginx -------------------------------------------------------------------------------
 
@@ -480,6 +535,7 @@ def stack():
     _ACTIVE_STACK = stack
     try:
         stack.prepare()
+        stack.start_smtp()
         stack.start_worker(wait=False)
         stack.start_nginx()
         stack.wait_healthy()
@@ -489,6 +545,7 @@ def stack():
             stack.stop_worker()
         finally:
             stack.stop_nginx()
+            stack.stop_smtp()
             _ACTIVE_STACK = None
             _save_logs(stack)
             if os.environ.get("PORTAL_KEEP_TMP") != "1":

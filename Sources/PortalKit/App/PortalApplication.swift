@@ -24,9 +24,12 @@ public final class PortalApplication: Sendable {
     let tenants: TenantDirectory
     let accountAuthenticator: AccountAuthenticator
     let customerAuthenticator: CustomerAuthenticator
+    /// Delivers the mail outbox; the worker starts it (`start()`), tests call `deliverDue()`.
+    public let mailSender: MailSender
 
     public init(configuration: Configuration, store: any PortalStore, clock: any Clock = SystemClock(),
-                views: Views, logger: Logger, sessionPolicy: SessionPolicy = SessionPolicy()) {
+                views: Views, logger: Logger, sessionPolicy: SessionPolicy = SessionPolicy(),
+                signInLimits: SignInLimits = SignInLimits()) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
@@ -39,13 +42,20 @@ public final class PortalApplication: Sendable {
         tenants = TenantDirectory(store: store)
         accountAuthenticator = AccountAuthenticator(store: store, policy: sessionPolicy)
         customerAuthenticator = CustomerAuthenticator(store: store, environment: configuration.environment, policy: sessionPolicy)
+        let mailSender = MailSender(store: store, server: configuration.runMailSender ? configuration.smtp : nil,
+                                    from: configuration.mailFrom, clock: clock, logger: logger)
+        self.mailSender = mailSender
+        let codes = SignInCodes(store: store, limits: signInLimits)
+        let customerSignIn = CustomerSignIn(store: store, pages: pages, codes: codes, sessions: sessionPolicy, mailSender: mailSender,
+                                            customAuth: CustomAuthSignIn(store: store, pages: pages))
         router = Router([
             .app: SupportAPI(store: store).routes
                 + SettingsAPI(store: store, tenants: tenants, configuration: configuration).routes
                 + SettingsPage(store: store, tenants: tenants, configuration: configuration, pages: pages).routes
                 + PreviewPage(store: store, tenants: tenants, pages: pages).routes
-                + OperatorSignIn(store: store, pages: pages, policy: sessionPolicy).routes,
-            .portal: PortalAPI(store: store).routes + PortalPages(store: store, pages: pages).routes,
+                + OperatorSignIn(store: store, pages: pages, policy: sessionPolicy, codes: codes, mailSender: mailSender).routes,
+            .portal: PortalAPI(store: store).routes + PortalPages(store: store, pages: pages).routes
+                + customerSignIn.routes + PortalAccountPage(store: store, pages: pages).routes,
             .internal: InternalRoutes(store: store).routes,
         ])
     }

@@ -28,6 +28,13 @@ public struct Configuration: Sendable, Equatable {
     public var portalBaseDomain: String
     /// `PORTAL_EDGE_HOST`: where a custom domain's CNAME must point; default `edge.<base domain>`.
     public var edgeHost: String?
+    /// `PORTAL_SMTP_URL`: where mail goes (`smtp://user:pass@host:587`, `smtps://…`,
+    /// `?tls=required|none`). Unset: mail waits in the outbox.
+    public var smtp: SMTPServer?
+    /// `PORTAL_MAIL_FROM`: the sender address (its name is the portal's name).
+    public var mailFrom: EmailAddress
+    /// `PORTAL_MAIL_SENDER`: `0` to not deliver mail from this worker (another process does).
+    public var runMailSender: Bool
     /// `PORTAL_MAX_BODY_BYTES`: longest request body read; longer answers 413.
     public var maxBodyBytes: Int
     /// `PORTAL_DB_READERS`: SQLite reader connections shared by the threads.
@@ -50,6 +57,9 @@ public struct Configuration: Sendable, Equatable {
         appHost: String = "app.localhost",
         portalBaseDomain: String = "portal.localhost",
         edgeHost: String? = nil,
+        smtp: SMTPServer? = nil,
+        mailFrom: EmailAddress = EmailAddress("portal@portal.localhost")!,
+        runMailSender: Bool = true,
         maxBodyBytes: Int = 256 * 1024,
         databaseReaders: Int = 4,
         migrateOnStart: Bool = false,
@@ -66,6 +76,9 @@ public struct Configuration: Sendable, Equatable {
         self.appHost = appHost
         self.portalBaseDomain = portalBaseDomain
         self.edgeHost = edgeHost
+        self.smtp = smtp
+        self.mailFrom = mailFrom
+        self.runMailSender = runMailSender
         self.maxBodyBytes = maxBodyBytes
         self.databaseReaders = databaseReaders
         self.migrateOnStart = migrateOnStart
@@ -172,6 +185,19 @@ public struct Configuration: Sendable, Equatable {
                 problems.append("PORTAL_EDGE_HOST=\(text): expected a host name such as edge.portal.example.net")
             }
         }
+        if let text = value("PORTAL_SMTP_URL") {
+            do {
+                smtp = try SMTPServer(parsing: text, caFile: value("PORTAL_SMTP_CA_FILE"))
+            } catch {
+                problems.append("PORTAL_SMTP_URL: \(error.description)")
+            }
+        }
+        if let text = value("PORTAL_MAIL_FROM") {
+            if let address = EmailAddress(text) { mailFrom = address } else { problems.append("PORTAL_MAIL_FROM=\(text): expected an email address") }
+        } else {
+            mailFrom = EmailAddress("portal@" + portalBaseDomain) ?? mailFrom
+        }
+        if let text = value("PORTAL_MAIL_SENDER") { runMailSender = !["0", "false", "no", "off"].contains(text.lowercased()) }
         if let text = value("PORTAL_MIGRATE") {
             switch text.lowercased() {
             case "1", "true", "yes", "on": migrateOnStart = true

@@ -188,9 +188,16 @@ public struct PortalAuthSettings: Sendable, Equatable {
     }
     public var mode: Mode
     public var customAuthURL: String?
+    /// The `iss` a custom-auth token must carry, when set.
+    public var issuer: String?
+    /// A PEM RSA or P-256 public key for RS256/ES256 tokens (HS256 uses the
+    /// workspace's generated secret instead).
+    public var publicKey: String?
 
-    public init(mode: Mode, customAuthURL: String?) {
+    public init(mode: Mode, customAuthURL: String?, issuer: String? = nil, publicKey: String? = nil) {
         self.mode = mode
         self.customAuthURL = customAuthURL
+        self.issuer = issuer
+        self.publicKey = publicKey
     }
 }

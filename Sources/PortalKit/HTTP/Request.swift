@@ -21,6 +21,10 @@ public struct Request: Sendable {
     public var scheme: String { head.scheme ?? "http" }
     public var path: String { "/" + pathSegments.joined(separator: "/") }
 
+    /// `https://acme.portal.example.net` (with the port when not the scheme's
+    /// default): for links in emails and the audience of tokens.
+    public var origin: String { scheme + "://" + (head.authority?.lowercased() ?? host) }
+
     /// Builds the request; a path that is not valid percent-encoded UTF-8, holds
     /// NUL bytes or `.`/`..` segments is refused with 400.
     public init(head: HTTPRequest, body: [UInt8] = [], clientAddress: String = "", id: String) throws(HTTPError) {

@@ -2,6 +2,8 @@ public protocol OperatorStore {
     func createOperator(_ new: NewOperator, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Operator
     func `operator`(id: OperatorID, in workspace: WorkspaceID) throws(StoreError) -> Operator?
     func `operator`(email: EmailAddress, in workspace: WorkspaceID) throws(StoreError) -> Operator?
+    /// Entry point for sign-in on the app host: every membership of an email.
+    func operators(email: EmailAddress) throws(StoreError) -> [Operator]
 }
 
 public struct NewOperator: Sendable {

@@ -6,7 +6,7 @@
 /// are the entry points that *find* the workspace: by slug or host, and by the
 /// hash of a credential.
 public protocol PortalStore: WorkspaceStore, OperatorStore, APIKeyStore, CompanyStore, CustomerStore, IssueStore,
-    AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, Sendable
+    AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, MailStore, SignInStore, Sendable
 {
     /// Succeeds when the database answers a trivial query.
     func checkHealth() throws(StoreError)

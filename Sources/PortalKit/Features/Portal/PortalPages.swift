@@ -81,11 +81,6 @@ struct PortalPages: Sendable {
                 response.headerFields.append(HTTPField(name: .setCookie, value: SessionCookie.clearing(CustomerAuthenticator.cookieName)))
                 return response
             }),
-            .get("/login", .portal { context, tenant in
-                var chrome = PortalChrome(tenant: tenant).context
-                chrome["next"] = Self.safeNext(context.request.query["next"])
-                return pages.render(.ok, "portal-login", chrome)
-            }),
         ]
     }
 

@@ -104,6 +104,8 @@ public enum PortalSettingsDocument {
         json.object { json in
             json.field("mode", settings.auth.mode.rawValue)
             json.field("customAuthUrl", settings.auth.customAuthURL)
+            json.field("issuer", settings.auth.issuer)
+            json.field("publicKey", settings.auth.publicKey)
         }
     }
 
@@ -412,9 +414,14 @@ public enum PortalSettingsDocument {
         } else if mode == .custom && url == nil {
             auth.fail("customAuthUrl", "is required when the mode is custom")
         }
+        let issuer = auth.optionalString("issuer", length: 1...500)
+        let publicKey = auth.optionalString("publicKey", length: 1...20_000)
+        if let publicKey, !PublicKeyPEM.isSupported(publicKey) {
+            auth.fail("publicKey", "must be a PEM public key: RSA (RS256) or P-256 (ES256)")
+        }
         auth.rejectUnknownKeys()
         guard let mode else { return nil }
-        return PortalAuthSettings(mode: mode, customAuthURL: url)
+        return PortalAuthSettings(mode: mode, customAuthURL: url, issuer: issuer, publicKey: publicKey)
     }
 }
 

@@ -50,6 +50,22 @@ struct SettingsAPI: Sendable {
                     }
                 }
             }),
+            .post("/api/account/client-portal/auth/secret", .account(.customersWrite) { context, principal in
+                // 256 random bits; shown once, stored for verifying HS256 tokens.
+                let secret = RandomToken.base64URL(byteCount: 32)
+                try store.setCustomAuthSecret(
+                    secret, audit: NewAuditEvent(actor: principal.actor, action: "client_portal.auth_secret.rotated", target: nil,
+                                                 details: .object([:])),
+                    in: principal.workspace.id, at: context.now)
+                var response = Response.json { json in
+                    json.object { json in
+                        json.field("object", "portal_auth_secret")
+                        json.field("secret", secret)
+                    }
+                }
+                response.headerFields[.cacheControl] = "no-store"
+                return response
+            }),
             .get("/api/account/customers/:id/portal-access", .account(.customersRead) { context, principal in
                 guard let customer = try store.customer(id: SupportAPI.id(context.parameters.require("id")), in: principal.workspace.id)
                 else { throw HTTPError.notFound }

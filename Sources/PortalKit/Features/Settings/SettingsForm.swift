@@ -52,6 +52,8 @@ struct SettingsForm: Equatable {
     var customDomain = ""
     var authMode = "otp"
     var customAuthURL = ""
+    var authIssuer = ""
+    var authPublicKey = ""
     var version: Int64?
 
     static func == (lhs: SettingsForm, rhs: SettingsForm) -> Bool {
@@ -83,6 +85,8 @@ struct SettingsForm: Equatable {
         customDomain = settings.customDomain ?? ""
         authMode = settings.auth.mode.rawValue
         customAuthURL = settings.auth.customAuthURL ?? ""
+        authIssuer = settings.auth.issuer ?? ""
+        authPublicKey = settings.auth.publicKey ?? ""
         self.version = version
     }
 
@@ -104,6 +108,8 @@ struct SettingsForm: Equatable {
             case "customDomain.hostname": customDomain = trimmed
             case "auth.mode": authMode = value
             case "auth.customAuthUrl": customAuthURL = trimmed
+            case "auth.issuer": authIssuer = trimmed
+            case "auth.publicKey": authPublicKey = trimmed
             case "headerLinks[#].label": Self.set(&headerLinks, at: i[0]) { $0.label = value }
             case "headerLinks[#].url": Self.set(&headerLinks, at: i[0]) { $0.url = trimmed }
             case "footerSections[#].title": Self.set(&footerSections, at: i[0]) { $0.title = value }
@@ -154,7 +160,11 @@ struct SettingsForm: Equatable {
             "defaultAccess": .string(defaultAccess),
             "logoUrl": logoURL.isEmpty ? .null : .string(logoURL),
             "customDomain": customDomain.isEmpty ? .null : ["hostname": .string(customDomain)],
-            "auth": ["mode": .string(authMode), "customAuthUrl": customAuthURL.isEmpty ? .null : .string(customAuthURL)],
+            "auth": [
+                "mode": .string(authMode), "customAuthUrl": customAuthURL.isEmpty ? .null : .string(customAuthURL),
+                "issuer": authIssuer.isEmpty ? .null : .string(authIssuer),
+                "publicKey": authPublicKey.isEmpty ? .null : .string(authPublicKey),
+            ],
         ]
         var links: [JSONValue] = []
         for (index, link) in headerLinks.enumerated() where !link.isBlank {

@@ -182,6 +182,9 @@ struct SettingsPage: Sendable {
                 "customAuthUrl": form.customAuthURL,
                 "modeError": errors["auth.mode"] ?? "", "hasModeError": errors["auth.mode"] != nil,
                 "urlError": errors["auth.customAuthUrl"] ?? "", "hasUrlError": errors["auth.customAuthUrl"] != nil,
+                "issuer": form.authIssuer, "publicKey": form.authPublicKey,
+                "issuerError": errors["auth.issuer"] ?? "", "hasIssuerError": errors["auth.issuer"] != nil,
+                "keyError": errors["auth.publicKey"] ?? "", "hasKeyError": errors["auth.publicKey"] != nil,
             ] as [String: Any],
             "previewCustomers": customers.map { customer in
                 ["email": customer.email.value,

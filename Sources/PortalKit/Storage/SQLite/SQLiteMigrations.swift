@@ -15,6 +15,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-sessions-domains-search") { db in
             try db.execute(sql: v2SessionsDomainsSearch)
         }
+        migrator.registerMigration("v3-sign-in-and-mail") { db in
+            try db.execute(sql: v3SignInAndMail)
+        }
         return migrator
     }
 

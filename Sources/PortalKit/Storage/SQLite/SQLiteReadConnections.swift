@@ -85,7 +85,7 @@ final class SQLiteConnection: @unchecked Sendable {
             case .integer(let value): sqlite3_bind_int64(statement, position, value)
             case .text(let value): sqlite3_bind_text(statement, position, value, -1, sqliteTransient)
             case .blob(let bytes):
-                bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), sqliteTransient) }
+                _ = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), sqliteTransient) }
             case .null: sqlite3_bind_null(statement, position)
             }
         }

@@ -17,6 +17,20 @@ extension SQLiteStore {
         try read { db in try Self.fetchCompany(id: id, in: workspace, db: db) }
     }
 
+    public func company(externalID: String, in workspace: WorkspaceID) throws(StoreError) -> Company? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.companyColumns) FROM company WHERE workspace_id = ? AND external_id = ?",
+                             arguments: [workspace.rawValue, externalID]).map(SQLiteRows.company)
+        }
+    }
+
+    public func company(named name: String, in workspace: WorkspaceID) throws(StoreError) -> Company? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.companyColumns) FROM company WHERE workspace_id = ? AND name = ? ORDER BY id LIMIT 1",
+                             arguments: [workspace.rawValue, name]).map(SQLiteRows.company)
+        }
+    }
+
     static func fetchCompany(id: CompanyID, in workspace: WorkspaceID, db: Database) throws -> Company? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteRows.companyColumns) FROM company WHERE workspace_id = ? AND id = ?"),
                          arguments: [workspace.rawValue, id.rawValue]).map(SQLiteRows.company)

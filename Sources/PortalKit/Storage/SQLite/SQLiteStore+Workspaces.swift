@@ -50,6 +50,13 @@ extension SQLiteStore {
         }
     }
 
+    public func operators(email: EmailAddress) throws(StoreError) -> [Operator] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.operatorColumns) FROM operator WHERE email = ? ORDER BY id",
+                             arguments: [email.value]).map { SQLiteRows.operator($0) }
+        }
+    }
+
     public func `operator`(email: EmailAddress, in workspace: WorkspaceID) throws(StoreError) -> Operator? {
         try read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteRows.operatorColumns) FROM operator WHERE workspace_id = ? AND email = ?"),
