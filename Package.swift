@@ -68,6 +68,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "PortalKitTests", dependencies: ["PortalKit"]),
+        .testTarget(
+            name: "PortalKitTests",
+            dependencies: ["PortalKit", .product(name: "JWTKit", package: "jwt-kit")]
+        ),
     ]
 )

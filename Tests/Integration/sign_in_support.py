@@ -46,9 +46,11 @@ def request_code(client: Client, email: str, next_path: str = "/"):
 
 
 def sign_in_with_code(stack: Stack, slug: str, email: str, source_address: Optional[str] = None,
-                      mail_number: Optional[int] = None) -> tuple[Client, str]:
+                      mail_number: Optional[int] = None, user_agent: Optional[str] = None) -> tuple[Client, str]:
     """Asks for a code on the portal's /login, reads it from the mail, enters it: (client with cookie, token)."""
     client = browser(stack, portal_host(slug), source_address)
+    if user_agent:
+        client.session.headers["User-Agent"] = user_agent
     count = len(stack.mails_to(email)) + 1 if mail_number is None else mail_number
     asked = request_code(client, email)
     assert asked.status_code == 303, f"POST /login: {asked.status_code} {asked.text[:300]}"

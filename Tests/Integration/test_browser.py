@@ -97,7 +97,7 @@ def browser_run(stack):
               "new_accent": NEW_ACCENT, "member_email": member["email"], "admin_email": admin["email"],
               "member_ref": member_issue["ref"]},
         "B": {"portal_base": f"https://{portal_host('acme')}:{stack.https_port}",
-              "token": dev_session(stack, "acme", "bob@initech.test"), "summary": setup.b["summary"],
+              "email": "bob@initech.test", "mail_dir": str(stack.mail_dir), "summary": setup.b["summary"],
               "reply": setup.b["reply"]},
         "C": {"app_base": base, "portal_base": f"https://{portal_host(slug_c)}:{stack.https_port}",
               "login_link": login_link(stack, slug_c, owner_c), "token": dev_session(stack, slug_c, customer_c["email"]),
@@ -120,6 +120,7 @@ def browser_run(stack):
     setup.seconds = time.monotonic() - started
     (SCREENSHOTS / "results.json").write_text(json.dumps(setup.results, indent=2))
     setup.bob = bob
+    setup.https_port = stack.https_port
     yield setup
     bob.close()
     data_a.close()
@@ -177,7 +178,16 @@ def test_the_preview_of_an_issue_is_read_only_in_a_browser(browser_run):
 
 # -- B: the customer ----------------------------------------------------------------------------------------
 
-def test_the_customer_sees_the_list_with_a_session_cookie(browser_run):
+def test_the_customer_signs_in_with_the_code_from_the_mail_in_a_browser(browser_run):
+    result = scenario(browser_run, "B")
+    assert "/login?next=" in result["login"]["url"] and result["login"]["headings"] == ["Sign in to Acme Support"]
+    assert "/login/verify?email=" in result["verify"]["url"] and result["verify"]["headings"] == ["Check your email"]
+    assert result["signed_in"]["url"].endswith(".localhost:%d/" % browser_run.https_port)
+    assert "woes_portal_session" in result["signed_in"]["cookies"]
+    assert any("This device" in device and "Chrom" in device for device in result["account"]["devices"]), result["account"]
+
+
+def test_the_customer_sees_the_list_after_signing_in(browser_run):
     result = scenario(browser_run, "B")
     assert result["list"]["account"] == ["Bob Member"]
     assert result["list"]["brand"] == ["Acme Support"]

@@ -72,7 +72,7 @@ def test_get_returns_the_whole_document_with_its_version_and_etag(checked):
     assert document["enabled"] is True
     assert re.fullmatch(r"#[0-9a-f]{6}", document["accentColor"])
     assert document["defaultAccess"] == "member"
-    assert document["auth"] == {"mode": "otp", "customAuthUrl": None}
+    assert document["auth"] == {"mode": "otp", "customAuthUrl": None, "issuer": None, "publicKey": None}
     assert document["customDomain"] is None
     assert {field["key"] for field in document["issueFields"]} >= {"title", "status"}
 
@@ -91,7 +91,8 @@ def test_a_saved_document_reads_back_exactly_and_bumps_the_version(fresh):
         issueStatusLabels={"waiting_on_customer": "Waiting for you"}, taskStatusLabels={"in_progress": "Being worked on"},
         forms=[portal_form("bug", "Report a bug", [form_field("title", "Summary", "text", True),
                                                    form_field("cf.env", "Environment", "select", True, ["prod"])])],
-        auth={"mode": "custom", "customAuthUrl": "https://login.example/sso"})
+        auth={"mode": "custom", "customAuthUrl": "https://login.example/sso", "issuer": "https://login.example",
+             "publicKey": None})
     saved = put_settings(api, changed, if_match=response.headers["ETag"])
     assert saved.status_code == 200, saved.text
     body = json_of(saved)

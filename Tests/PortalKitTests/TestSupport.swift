@@ -56,13 +56,14 @@ struct TestApp {
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, host: String = "app.localhost", key: String? = nil,
-              json: String? = nil, headers: HTTPFields = [:], body: String? = nil, bodyExceededLimit: Bool = false) -> Reply {
+              json: String? = nil, headers: HTTPFields = [:], body: String? = nil, bodyExceededLimit: Bool = false,
+              clientAddress: String = "127.0.0.1") -> Reply {
         var fields = headers
         if let key { fields[.authorization] = "Bearer \(key)" }
         if json != nil && fields[.contentType] == nil { fields[.contentType] = "application/json" }
         let head = HTTPRequest(method: method, scheme: "https", authority: host, path: path, headerFields: fields)
         return Reply(response: app.respond(to: head, body: Array((json ?? body ?? "").utf8), bodyExceededLimit: bodyExceededLimit,
-                                           clientAddress: "127.0.0.1"))
+                                           clientAddress: clientAddress))
     }
 
     /// A workspace with an owner and a full-permission key (or a limited one).

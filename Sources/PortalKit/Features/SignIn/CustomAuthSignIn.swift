@@ -19,7 +19,7 @@ struct CustomAuthSignIn: Sendable {
 
     /// Why a token was refused: the category is audited, the customer sees one sentence.
     enum Rejection: String, Error {
-        case format, algorithm, signature, expired, notYetValid, lifetime, audience, issuer, missingClaim = "missing_claim"
+        case format, algorithm, signature, expired, notYetValid = "not_yet_valid", lifetime, audience, issuer, missingClaim = "missing_claim"
         case replay, email
     }
 
@@ -186,13 +186,14 @@ struct CustomAuthSignIn: Sendable {
                                    in: tenant.workspace.id, at: now)
     }
 
-    /// jwt-kit is async; a worker thread (not a Swift-concurrency thread) may
-    /// block on it.
+    /// jwt-kit's key collection is an actor; a request thread waits for it.
+    /// The task runs on its own executor, never on Swift's cooperative pool,
+    /// so waiting cannot starve the pool even when the caller is part of it.
     @discardableResult
     static func blocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let semaphore = DispatchSemaphore(value: 0)
         let result = Mutex<Result<T, any Error>?>(nil)
-        Task {
+        Task(executorPreference: JWTExecutor.shared) {
             let outcome: Result<T, any Error>
             do { outcome = .success(try await operation()) } catch { outcome = .failure(error) }
             result.withLock { $0 = outcome }
@@ -200,5 +201,17 @@ struct CustomAuthSignIn: Sendable {
         }
         semaphore.wait()
         return try result.withLock { $0! }.get()
+    }
+}
+
+/// Where jwt-kit's async work runs: a dispatch queue of its own.
+final class JWTExecutor: TaskExecutor {
+    static let shared = JWTExecutor()
+    private let queue = DispatchQueue(label: "portal.jwt", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
