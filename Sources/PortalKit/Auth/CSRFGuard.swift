@@ -23,6 +23,15 @@ enum CSRFGuard {
         throw HTTPError(.forbidden, "This request did not come from this site's own pages (missing or wrong CSRF token).")
     }
 
+    /// Sign-in forms have no session to derive a token from. A form posted
+    /// from another site could sign a visitor into someone else's account
+    /// (login CSRF), so a foreign Origin is refused.
+    static func checkSignInForm(_ request: Request) throws(HTTPError) {
+        if let origin = request.header(.origin), !isSameOrigin(origin, request: request) {
+            throw HTTPError(.forbidden, "Sign in from this site's own page.")
+        }
+    }
+
     /// `https://acme.portal.example.net[:port]` against the request's scheme and host.
     static func isSameOrigin(_ origin: String, request: Request) -> Bool {
         guard let schemeEnd = origin.range(of: "://") else { return false }

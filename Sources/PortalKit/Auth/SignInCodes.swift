@@ -22,11 +22,13 @@ struct SignInCodes: Sendable {
         let code = String(format6(UInt32.random(in: 0..<1_000_000, using: &generator)))
         let salt = RandomToken.bytes(16)
         let link = SessionToken.generate()
+        // The mail is rendered whoever asks (the same work either way); only someone who can sign in gets it.
+        let rendered = mail(code, link.token)
         let start = SignInStart(
             audience: audience, workspaceID: workspace, email: email, clientAddress: clientAddress, subjectID: subjectID,
             codeSalt: salt, codeHash: Self.hash(code: code, salt: salt), linkHash: link.hash,
             expiresAt: now.adding(seconds: limits.codeLifetimeSeconds),
-            mail: subjectID == nil ? nil : mail(code, link.token), audits: audits, limits: limits)
+            mail: subjectID == nil ? nil : rendered, audits: audits, limits: limits)
         return Issued(code: code, linkToken: link.token, start: start)
     }
 
@@ -55,7 +57,7 @@ struct SignInCodes: Sendable {
         let matches = constantTimeEquals(Self.hash(code: code, salt: salt), challenge?.codeHash ?? Self.dummyHash)
         guard let challenge, challenge.subjectID != nil else { return .rejected }
         guard matches else {
-            _ = try store.recordWrongCode(challenge: challenge.id, at: now)
+            _ = try store.recordWrongCode(challenge: challenge.id, burnAfter: limits.wrongCodesAllowed, at: now)
             return .rejected
         }
         return try store.consumeChallenge(id: challenge.id, at: now) ? .accepted(challenge) : .rejected

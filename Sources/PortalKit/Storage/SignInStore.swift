@@ -11,8 +11,8 @@ public protocol SignInStore {
         throws(StoreError) -> SignInChallenge?
     /// The live challenge of a one-click link.
     func liveChallenge(linkHash: [UInt8], at now: Timestamp) throws(StoreError) -> SignInChallenge?
-    /// Counts a wrong code; the fifth burns the challenge. Returns the attempts so far.
-    func recordWrongCode(challenge id: Int64, at now: Timestamp) throws(StoreError) -> Int
+    /// Counts a wrong code; the `burnAfter`-th burns the challenge. Returns the attempts so far.
+    func recordWrongCode(challenge id: Int64, burnAfter: Int, at now: Timestamp) throws(StoreError) -> Int
     /// Uses the challenge up, once: false when it was used, burnt or expired meanwhile.
     func consumeChallenge(id: Int64, at now: Timestamp) throws(StoreError) -> Bool
 

@@ -15,7 +15,8 @@ public final class MailSender: Sendable {
     private let from: EmailAddress
     private let clock: any Clock
     private let logger: Logger
-    private let wakeup = Mutex<Bool>(false)
+    /// Signalled when mail is committed, so delivery starts at once.
+    private let wakeup = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(false)
 
     /// Seconds to wait after each failed attempt; then the mail is given up.
@@ -46,19 +47,25 @@ public final class MailSender: Sendable {
 
     public func stop() {
         running.store(false, ordering: .releasing)
+        wakeup.signal()
     }
 
     /// New mail was committed: deliver now rather than at the next poll.
     public func notify() {
-        wakeup.withLock { $0 = true }
+        wakeup.signal()
     }
 
+    /// Until notified, or the next poll (which picks up retries that came due).
+    /// After a notification it waits a little more: the request that
+    /// committed the mail has answered by then, so a sign-in for a known email
+    /// does not answer later than one for an unknown email (and bursts coalesce).
     private func waitForWork(seconds: Int) {
-        for _ in 0..<(seconds * 20) {
-            if wakeup.withLock({ let woken = $0; $0 = false; return woken }) || !running.load(ordering: .acquiring) { return }
-            usleep(50_000)
+        if wakeup.wait(timeout: .now() + .seconds(seconds)) == .success, running.load(ordering: .acquiring) {
+            usleep(Self.settleMicroseconds)
         }
     }
+
+    static let settleMicroseconds: UInt32 = 25_000
 
     /// Delivers every mail due now; returns how many were handled.
     @discardableResult

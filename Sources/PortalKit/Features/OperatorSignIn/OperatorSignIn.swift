@@ -19,7 +19,7 @@ struct OperatorSignIn: Sendable {
                 loginPage(next: PortalPages.safeNext(context.request.query["next"], default: Self.home))
             }),
             .post("/login", .open { context in
-                try CustomerSignIn.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 let next = PortalPages.safeNext(form["next"], default: Self.home)
                 guard let email = form["email"].flatMap(EmailAddress.init) else {
@@ -50,7 +50,7 @@ struct OperatorSignIn: Sendable {
                 verifyPage(email: context.request.query["email"] ?? "", next: PortalPages.safeNext(context.request.query["next"], default: Self.home))
             }),
             .post("/login/verify", .open { context in
-                try CustomerSignIn.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 let next = PortalPages.safeNext(form["next"], default: Self.home)
                 let code = (form["code"] ?? "").filter { !$0.isWhitespace }
@@ -75,7 +75,7 @@ struct OperatorSignIn: Sendable {
                                                             "hasWorkspace": false, "action": "/login/code-link", "next": Self.home])
             }),
             .post("/login/code-link", .open { context in
-                try CustomerSignIn.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 guard case .accepted(let challenge) = try codes.verify(linkToken: form["token"] ?? "", now: context.now),
                       challenge.audience == .operator
@@ -97,7 +97,7 @@ struct OperatorSignIn: Sendable {
                 ])
             }),
             .post("/login/link", .open { context in
-                try CustomerSignIn.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 let token = form["token"] ?? ""
                 guard SessionToken.isWellFormed(token),

@@ -51,7 +51,7 @@ struct CustomerSignIn: Sendable {
             }),
             .post("/login", .portal { context, tenant in
                 try requireMode(.otp, tenant)
-                try Self.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 let next = PortalPages.safeNext(form["next"])
                 guard let email = form["email"].flatMap(EmailAddress.init) else {
@@ -73,7 +73,7 @@ struct CustomerSignIn: Sendable {
             }),
             .post("/login/verify", .portal { context, tenant in
                 try requireMode(.otp, tenant)
-                try Self.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 let next = PortalPages.safeNext(form["next"])
                 let emailText = form["email"] ?? ""
@@ -105,7 +105,7 @@ struct CustomerSignIn: Sendable {
             }),
             .post("/auth/link", .portal { context, tenant in
                 try requireMode(.otp, tenant)
-                try Self.requireSameOrigin(context.request)
+                try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
                 guard case .accepted(let challenge) = try codes.verify(linkToken: form["token"] ?? "", now: context.now),
                       challenge.workspaceID == tenant.workspace.id, let id = challenge.subjectID,
@@ -127,14 +127,6 @@ struct CustomerSignIn: Sendable {
 
     private func requireMode(_ mode: PortalAuthSettings.Mode, _ tenant: PortalTenant) throws(HTTPError) {
         guard tenant.settings.auth.mode == mode else { throw HTTPError.notFound }
-    }
-
-    /// A sign-in form posted from another site could sign a visitor into
-    /// someone else's account: a foreign Origin is refused.
-    static func requireSameOrigin(_ request: Request) throws(HTTPError) {
-        if let origin = request.header(.origin), !CSRFGuard.isSameOrigin(origin, request: request) {
-            throw HTTPError(.forbidden, "Sign in from this site's own page.")
-        }
     }
 
     /// Starts a sign-in for any well-formed email. Only a customer with access
@@ -217,38 +209,5 @@ struct CustomerSignIn: Sendable {
         context["hasError"] = error != nil
         context["loginAgainURL"] = "/login?next=" + PercentEncoding.queryValue(next)
         return pages.render(status, "portal-login-verify", context)
-    }
-}
-
-/// The sign-in emails, plain text and HTML (rendered by the template engine,
-/// so the portal name is escaped like everywhere else).
-enum SignInMail {
-    static func customer(to email: EmailAddress, code: String, link: String, settings: PortalSettings, pages: PageRenderer) -> NewMail {
-        let text = """
-            Your sign-in code for \(settings.name) is \(code).
-
-            Or sign in with this link:
-            \(link)
-
-            The code and the link work once and expire in 10 minutes. If you did not ask to sign in, ignore this email.
-            """
-        let html = pages.views.renderString("mail-sign-in", [
-            "name": settings.name, "code": code, "link": link, "accent": AccentColor(settings.accentColor)?.hex ?? "#4f46e5",
-        ])
-        return NewMail(to: email, fromName: settings.name, subject: "Your sign-in code for \(settings.name): \(code)",
-                       textBody: text, htmlBody: html)
-    }
-
-    static func `operator`(to email: EmailAddress, code: String, link: String, pages: PageRenderer) -> NewMail {
-        let text = """
-            Your Woes sign-in code is \(code).
-
-            Or sign in with this link:
-            \(link)
-
-            The code and the link work once and expire in 10 minutes. If you did not ask to sign in, ignore this email.
-            """
-        let html = pages.views.renderString("mail-sign-in", ["name": "Woes", "code": code, "link": link, "accent": "#4338ca"])
-        return NewMail(to: email, fromName: "Woes", subject: "Your Woes sign-in code: \(code)", textBody: text, htmlBody: html)
     }
 }

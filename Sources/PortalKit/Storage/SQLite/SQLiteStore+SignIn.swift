@@ -82,12 +82,12 @@ extension SQLiteStore {
         }
     }
 
-    public func recordWrongCode(challenge id: Int64, at now: Timestamp) throws(StoreError) -> Int {
+    public func recordWrongCode(challenge id: Int64, burnAfter: Int, at now: Timestamp) throws(StoreError) -> Int {
         try write { db in
             let attempts = try Int.fetchOne(db, sql: """
                 UPDATE sign_in_challenge SET attempts = attempts + 1 WHERE id = ? RETURNING attempts
                 """, arguments: [id]) ?? 0
-            if attempts >= SignInLimits().wrongCodesAllowed {
+            if attempts >= burnAfter {
                 try db.execute(sql: "UPDATE sign_in_challenge SET burnt_at = ? WHERE id = ? AND burnt_at IS NULL",
                                arguments: [now.databaseValue, id])
             }
