@@ -29,6 +29,11 @@ let package = Package(
             name: "CSMTP",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // glibc's resolver (res_nquery on a private state, to a configurable server) for custom-domain checks.
+        .target(
+            name: "CResolver",
+            linkerSettings: [.linkedLibrary("resolv")]
+        ),
         // The transport only: sockets, threads, FastCGI params -> HTTP request, response writing.
         .target(
             name: "FastCGI",
@@ -42,7 +47,7 @@ let package = Package(
         .target(
             name: "PortalKit",
             dependencies: [
-                "CSMTP",
+                "CSMTP", "CResolver",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

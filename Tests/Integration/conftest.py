@@ -241,6 +241,8 @@ class Stack:
         self.smtp_password = "s3cret-" + os.urandom(6).hex()
         self.smtp_log = root / "smtp-sink.log"
         self.smtp: Optional[subprocess.Popen] = None
+        # Extra PORTAL_* settings for the worker and the CLI (the custom-domain tests point them at their DNS and ACME servers).
+        self.extra_env: dict[str, str] = {}
         self.seed_api_key: Optional[str] = None
 
     # -- paths of logs -------------------------------------------------------------------
@@ -269,6 +271,7 @@ class Stack:
     def base_env(self) -> dict[str, str]:
         env = {name: value for name, value in os.environ.items() if not name.startswith("PORTAL_")}
         env["PORTAL_DATABASE"] = str(self.database)
+        env.update(self.extra_env)
         return env
 
     def worker_env(self) -> dict[str, str]:
@@ -282,6 +285,7 @@ class Stack:
             "PORTAL_SMTP_CA_FILE": str(self.cert_path),
             "PORTAL_MAIL_FROM": "noreply@portal.localhost",
         })
+        env.update(self.extra_env)
         if os.geteuid() == 0:
             # nginx's workers then run as www-data and reach the socket through its group.
             env["PORTAL_SOCKET_GROUP"] = "www-data"

@@ -5,6 +5,8 @@ graceful shutdown."""
 import concurrent.futures
 import re
 import signal
+import socket
+import ssl
 import subprocess
 import time
 
@@ -141,8 +143,8 @@ def test_nginx_error_pages_of_the_app_host_carry_strict_transport_security(app):
 
 # -- 3. unknown hosts -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("host", ["nobody.example", "acme.example", "nope.portal.localhost", "a.b.portal.localhost"])
-def test_an_unknown_host_gets_a_neutral_404_page(running_stack, host):
+@pytest.mark.parametrize("host", ["nope.portal.localhost", "no-such-shop.portal.localhost"])
+def test_an_unknown_portal_host_gets_a_neutral_404_page(running_stack, host):
     client = running_stack.client(host, verify=False)
     response = client.get("/")
     assert response.status_code == 404
@@ -153,8 +155,21 @@ def test_an_unknown_host_gets_a_neutral_404_page(running_stack, host):
     assert_security_headers(response)
 
 
+@pytest.mark.parametrize("host", ["nobody.example", "acme.example", "a.b.portal.localhost", "support.acme.test"])
+def test_any_other_name_is_refused_in_the_tls_handshake(running_stack, host):
+    # nginx's default server has no certificate: `ssl_reject_handshake` answers an unknown SNI name
+    # with an `unrecognized_name` alert, so no certificate is shown and nothing reaches the worker.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", running_stack.https_port), timeout=5) as raw:
+        with pytest.raises(ssl.SSLError) as refused:
+            context.wrap_socket(raw, server_hostname=host)
+    assert "UNRECOGNIZED_NAME" in str(refused.value).upper()
+
+
 def test_an_unknown_host_gets_a_json_404_on_api_paths(running_stack, api_key):
-    client = running_stack.client("nobody.example", key=api_key, verify=False)
+    client = running_stack.client("nobody.portal.localhost", key=api_key, verify=False)
     response = client.get("/api/v1/issues")
     body = assert_error(response, 404, "not_found")
     assert "acme" not in response.text.lower()
@@ -303,11 +318,16 @@ def test_the_rendered_config_allows_internal_paths_to_loopback_only(running_stac
 def test_every_https_server_includes_the_shared_locations(running_stack):
     servers = (running_stack.nginx_dir / "portal.conf").read_text()
     https_blocks = [block for block in re.split(r"\nserver\s*\{", servers)[1:] if " ssl" in block.split("\n", 2)[1]]
-    assert len(https_blocks) == 3, servers
-    for block in https_blocks:
+    serving = [block for block in https_blocks if "ssl_certificate " in block]
+    refusing = [block for block in https_blocks if "ssl_reject_handshake on;" in block]
+    assert len(serving) == 2 and len(refusing) == 1 and len(https_blocks) == 3, servers
+    # The custom domains' blocks come from this template (one per domain, written by `portal certs sync`).
+    serving.append((running_stack.nginx_dir / "custom-domain.conf.template").read_text())
+    for block in serving:
         assert "portal-locations.conf;" in block
         # No server defines its own /internal/ location that could bypass the rule.
         assert "/internal" not in block
+    assert "location" not in refusing[0] and "default_server" in refusing[0]
 
 
 def test_internal_paths_answer_loopback(app, portal):
@@ -315,7 +335,7 @@ def test_internal_paths_answer_loopback(app, portal):
     assert portal("acme").get("/internal/health").status_code == 200
 
 
-@pytest.mark.parametrize("host", [APP_HOST, portal_host("acme"), "nobody.example"])
+@pytest.mark.parametrize("host", [APP_HOST, portal_host("acme"), "nobody.portal.localhost"])
 def test_internal_paths_are_refused_to_another_source_address(running_stack, host):
     # 127.0.0.2 is a local address, but not one the /internal/ rule allows.
     client = running_stack.client(host, verify=False, source_address="127.0.0.2")

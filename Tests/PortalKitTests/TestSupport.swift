@@ -33,13 +33,13 @@ struct TestApp {
     let store: SQLiteStore
     let clock: ManualClock
 
-    init(configuration: Configuration = Configuration()) throws {
+    init(configuration: Configuration = Configuration(), resolver: (any DNSResolver)? = nil) throws {
         store = try makeStore()
         clock = ManualClock()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         app = PortalApplication(configuration: configuration, store: store, clock: clock, views: try Views.bundled(),
-                                logger: logger)
+                                logger: logger, resolver: resolver)
     }
 
     struct Reply {

@@ -29,7 +29,7 @@ public final class PortalApplication: Sendable {
 
     public init(configuration: Configuration, store: any PortalStore, clock: any Clock = SystemClock(),
                 views: Views, logger: Logger, sessionPolicy: SessionPolicy = SessionPolicy(),
-                signInLimits: SignInLimits = SignInLimits()) {
+                signInLimits: SignInLimits = SignInLimits(), resolver: (any DNSResolver)? = nil) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
@@ -46,14 +46,17 @@ public final class PortalApplication: Sendable {
                                     from: configuration.mailFrom, clock: clock, logger: logger)
         self.mailSender = mailSender
         let codes = SignInCodes(store: store, limits: signInLimits)
+        let domainChecks = CustomDomainChecks(
+            store: store, resolver: resolver ?? SystemDNSResolver(server: configuration.domains.resolver), configuration: configuration)
         let customerSignIn = CustomerSignIn(store: store, pages: pages, codes: codes, sessions: sessionPolicy, mailSender: mailSender,
                                             customAuth: CustomAuthSignIn(store: store, pages: pages))
         router = Router([
             .app: SupportAPI(store: store).routes
                 + SettingsAPI(store: store, tenants: tenants, configuration: configuration).routes
-                + SettingsPage(store: store, tenants: tenants, configuration: configuration, pages: pages).routes
+                + SettingsPage(store: store, tenants: tenants, configuration: configuration, pages: pages, domainChecks: domainChecks).routes
                 + PreviewPage(store: store, tenants: tenants, pages: pages).routes
-                + OperatorSignIn(store: store, pages: pages, policy: sessionPolicy, codes: codes, mailSender: mailSender).routes,
+                + OperatorSignIn(store: store, pages: pages, policy: sessionPolicy, codes: codes, mailSender: mailSender).routes
+                + CustomDomainAPI(store: store, checks: domainChecks, edgeHost: configuration.portalEdgeHost).routes,
             .portal: PortalAPI(store: store).routes + PortalPages(store: store, pages: pages).routes
                 + customerSignIn.routes + PortalAccountPage(store: store, pages: pages).routes,
             .internal: InternalRoutes(store: store).routes,
@@ -109,8 +112,12 @@ public final class PortalApplication: Sendable {
                 guard found.settings.enabled else { throw PortalUnavailable(tenant: found) }
                 surface = .portal
                 tenant = found
-            case .other:
-                throw HTTPError.notFound
+            case .other(let host):
+                // A verified custom domain is its workspace's portal; any other name gets the neutral 404.
+                guard let found = try tenants.tenant(customDomain: host) else { throw HTTPError.notFound }
+                guard found.settings.enabled else { throw PortalUnavailable(tenant: found) }
+                surface = .portal
+                tenant = found
             }
         }
         switch router.match(surface: surface, method: request.method, path: request.pathSegments) {

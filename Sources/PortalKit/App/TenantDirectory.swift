@@ -25,6 +25,15 @@ final class TenantDirectory: Sendable {
         return try tenant(revision: revision, host: host)
     }
 
+    /// The tenant of a verified custom domain; nil for any other name, or
+    /// once the domain stopped routing.
+    func tenant(customDomain host: String) throws -> PortalTenant? {
+        guard let domain = try store.customDomain(hostname: host), domain.isRoutable,
+              let revision = try store.workspaceRevision(id: domain.workspaceID)
+        else { return nil }
+        return try tenant(revision: revision, host: host)
+    }
+
     /// The tenant of a known workspace (operator pages, preview).
     func tenant(workspace id: WorkspaceID, host: String) throws -> PortalTenant? {
         guard let revision = try store.workspaceRevision(id: id) else { return nil }

@@ -45,6 +45,8 @@ public struct Configuration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// `PORTAL_SHUTDOWN_GRACE`: seconds to let requests in flight finish on SIGTERM.
     public var shutdownGraceSeconds: Double
+    /// Custom-domain checks and certificates: `PORTAL_DNS_*`, `PORTAL_ACME_*`, `PORTAL_CERTS_DIR`, `PORTAL_NGINX_*`.
+    public var domains: DomainConfiguration
 
     public init(
         environment: DeploymentEnvironment = .development,
@@ -64,7 +66,8 @@ public struct Configuration: Sendable, Equatable {
         databaseReaders: Int = 4,
         migrateOnStart: Bool = false,
         logLevel: Logger.Level = .info,
-        shutdownGraceSeconds: Double = 10
+        shutdownGraceSeconds: Double = 10,
+        domains: DomainConfiguration = DomainConfiguration()
     ) {
         self.environment = environment
         self.databasePath = databasePath
@@ -84,6 +87,7 @@ public struct Configuration: Sendable, Equatable {
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.domains = domains
     }
 
     /// The CNAME target shown for custom domains.
@@ -151,6 +155,8 @@ public struct Configuration: Sendable, Equatable {
             databasePath = "/var/lib/woes-portal/portal.sqlite"
             defaultListen = "/run/woes-portal/worker.sock"
         }
+        domains = DomainConfiguration(environment: environment)
+        domains.read(value, problems: &problems)
         if let text = value("PORTAL_DATABASE") { databasePath = text }
         if let text = value("PORTAL_LISTEN") { listen = text }
         if let text = value("PORTAL_SOCKET_MODE") {

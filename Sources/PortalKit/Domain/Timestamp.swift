@@ -60,6 +60,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         bytes.append(UInt8(ascii: "Z"))
     }
 
+    /// A UTC calendar time (Howard Hinnant's days_from_civil).
+    public static func utc(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Timestamp {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = Int64(month > 2 ? month - 3 : month + 9)
+        let dayOfYear = (153 * monthIndex + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = days * 86_400 + Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second)
+        return Timestamp(millisecondsSinceEpoch: seconds * 1000)
+    }
+
     /// Parses `YYYY-MM-DD` as midnight UTC; nil when it is not a real date.
     public static func date(_ text: String) -> (year: Int, month: Int, day: Int)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -139,6 +139,10 @@ public struct JSONWriter {
     public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
     public mutating func field(_ name: String, _ value: Int64) { key(name); int(value) }
     public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: String, _ value: Bool?) {
+        key(name)
+        if let value { bool(value) } else { null() }
+    }
     public mutating func field(_ name: String, _ value: Timestamp) { key(name); timestamp(value) }
     public mutating func field(_ name: String, _ value: Timestamp?) {
         key(name)

@@ -10,6 +10,11 @@ public protocol PortalSettingsStore {
     func customDomain(in workspace: WorkspaceID) throws(StoreError) -> CustomDomain?
     /// Entry point: which workspace a hostname belongs to (any status).
     func customDomain(hostname: String) throws(StoreError) -> CustomDomain?
+    /// Every workspace's domain, for the DNS and certificate jobs (which work across workspaces by nature).
+    func allCustomDomains() throws(StoreError) -> [CustomDomain]
+    /// Saves what a check or the certificate job learnt, unless the workspace
+    /// replaced the domain meanwhile (then false, nothing written).
+    func updateCustomDomainState(_ domain: CustomDomain, audit: NewAuditEvent?, at now: Timestamp) throws(StoreError) -> Bool
 
     /// Sets a customer's own portal access (nil: the workspace default) and audits it.
     func setPortalAccess(_ level: AccessLevel?, customer: CustomerID, audit: NewAuditEvent, in workspace: WorkspaceID,

@@ -9,7 +9,8 @@ struct PortalCommand: ParsableCommand {
         discussion: "Settings come from the same PORTAL_* environment variables as the worker (see README.md).",
         subcommands: [
             MigrateCommand.self, WorkspaceCommand.self, OperatorCommand.self, APIKeyCommand.self, SeedDemoCommand.self,
-            DevSessionCommand.self, MailCommand.self, DatasetCommand.self, ProfileRequestCommand.self,
+            DevSessionCommand.self, MailCommand.self, DomainsCommand.self, CertsCommand.self, DatasetCommand.self,
+            ProfileRequestCommand.self,
         ])
 }
 

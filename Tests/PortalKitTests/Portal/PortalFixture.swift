@@ -18,8 +18,8 @@ struct PortalFixture {
 
     static let portalHost = "acme.portal.localhost"
 
-    init(configuration: Configuration = Configuration()) throws {
-        t = try TestApp(configuration: configuration)
+    init(configuration: Configuration = Configuration(), resolver: (any DNSResolver)? = nil) throws {
+        t = try TestApp(configuration: configuration, resolver: resolver)
         (acme, acmeKey) = try t.workspace("acme")
         (globex, globexKey) = try t.workspace("globex")
         let now = t.clock.now()

@@ -18,6 +18,25 @@ struct InternalRoutes: Sendable {
                     }
                 }
             }),
+            // For a TLS terminator that issues certificates on demand (Caddy's `ask`,
+            // OpenResty's auto-ssl): only verified, routing custom domains are allowed.
+            .get("/internal/tls/allowed", .open { context in
+                let name = (context.request.query["domain"] ?? "").lowercased()
+                guard !name.isEmpty, let domain = try store.customDomain(hostname: name), domain.isRoutable else {
+                    return .json(.notFound) { json in
+                        json.object { json in
+                            json.field("domain", name)
+                            json.field("allowed", false)
+                        }
+                    }
+                }
+                return .json { json in
+                    json.object { json in
+                        json.field("domain", name)
+                        json.field("allowed", true)
+                    }
+                }
+            }),
         ]
     }
 }

@@ -11,7 +11,7 @@ struct SettingsAPI: Sendable {
         [
             .get("/api/account/client-portal/settings", .account(.customersRead) { context, principal in
                 let current = try SettingsService(store: store, tenants: tenants, configuration: configuration)
-                    .current(principal.workspace, host: context.request.host)
+                    .current(principal.workspace, host: context.request.host, now: context.now)
                 return current.response()
             }),
             .put("/api/account/client-portal/settings", .account(.customersWrite) { context, principal in
@@ -144,10 +144,10 @@ struct SettingsService: Sendable {
     }
 
     /// The saved settings, parsed once per version (through the tenant cache).
-    func current(_ workspace: Workspace, host: String) throws -> Current {
+    func current(_ workspace: Workspace, host: String, now: Timestamp) throws -> Current {
         guard let tenant = try tenants.tenant(workspace: workspace.id, host: host) else { throw HTTPError.notFound }
         let domain = try store.customDomain(in: workspace.id).map {
-            CustomDomainView(domain: $0, edgeHost: configuration.portalEdgeHost)
+            CustomDomainView(domain: $0, edgeHost: configuration.portalEdgeHost, now: now)
         }
         return Current(settings: tenant.settings, version: tenant.settingsVersion, updatedAt: tenant.settingsUpdatedAt, domain: domain)
     }
@@ -158,7 +158,7 @@ struct SettingsService: Sendable {
         throws -> Current
     {
         let workspace = principal.workspace
-        let before = try current(workspace, host: host)
+        let before = try current(workspace, host: host, now: now)
         let references = PortalSettingsDocument.References(workspace: workspace, checkHostname: { [configuration] in
             configuration.customDomainProblem($0)
         })
@@ -185,7 +185,7 @@ struct SettingsService: Sendable {
                     audit: NewAuditEvent(actor: principal.actor, action: "portal_settings.updated", target: "portal_settings",
                                          details: ["changes": .object(changes), "version": .int(before.version + 1)])),
                 in: workspace.id, at: now)
-        return try current(workspace, host: host)
+        return try current(workspace, host: host, now: now)
     }
 
     static func stale(current: Int64) -> HTTPError {

@@ -8,19 +8,29 @@ struct SettingsPage: Sendable {
     let tenants: TenantDirectory
     let configuration: Configuration
     let pages: PageRenderer
+    let domainChecks: CustomDomainChecks
 
     var routes: [Route] {
         [
             .get("/clients/portal/settings", .account(.customersRead) { context, principal in
                 let service = SettingsService(store: store, tenants: tenants, configuration: configuration)
-                let current = try service.current(principal.workspace, host: context.request.host)
+                let current = try service.current(principal.workspace, host: context.request.host, now: context.now)
+                let notice = context.request.query["saved"] != nil ? "Settings saved."
+                    : context.request.query["checked"] != nil ? "The DNS records were checked just now." : nil
                 return try render(SettingsForm(current.settings, version: current.version), current: current, principal: principal,
-                                  notice: context.request.query["saved"] != nil ? "Settings saved." : nil)
+                                  notice: notice)
+            }),
+            // "Check DNS now": the button sits in the settings form (formaction), so it carries the CSRF token.
+            .post("/clients/portal/settings/domain/verify", .account(.customersWrite) { context, principal in
+                if let domain = try store.customDomain(in: principal.workspace.id) {
+                    _ = try domainChecks.check(domain, now: context.now)
+                }
+                return .redirect(to: "/clients/portal/settings?checked=1#s-domain")
             }),
             .post("/clients/portal/settings", .account(.customersWrite) { context, principal in
                 let service = SettingsService(store: store, tenants: tenants, configuration: configuration)
                 let form = SettingsForm(try context.request.formBody())
-                let current = try service.current(principal.workspace, host: context.request.host)
+                let current = try service.current(principal.workspace, host: context.request.host, now: context.now)
                 let (document, paths) = form.document(orderedFieldKeys: Self.fieldKeys(principal.workspace))
                 let reader = JSONObjectReader(document.objectValue ?? [:])
                 do {
@@ -39,6 +49,39 @@ struct SettingsPage: Sendable {
                 return .redirect(to: "/clients/portal/settings?saved=1")
             }),
         ]
+    }
+
+    /// The custom domain's state for the page: records, what DNS showed, each step's time, the certificate.
+    static func domainContext(_ view: CustomDomainView?, value: String) -> [String: Any] {
+        var context: [String: Any] = ["value": value, "hasDomain": view != nil]
+        guard let view else { return context }
+        let domain = view.domain
+        context["records"] = view.records.map { ["type": $0.type, "name": $0.name, "value": $0.value] }
+        context["status"] = domain.status.rawValue.replacingOccurrences(of: "_", with: " ")
+        context["statusClass"] = domain.status.rawValue
+        context["reason"] = domain.statusReason ?? ""
+        context["hasReason"] = domain.statusReason != nil
+        context["checked"] = domain.lastCheckedAt != nil
+        context["checkedAt"] = domain.lastCheckedAt?.display ?? ""
+        context["txt"] = switch domain.txtStatus {
+        case .found?: "found, with the right value"
+        case .wrongValue?: "found, but without the expected value"
+        case .missing?: "not found"
+        case .unknown?: "no answer from DNS"
+        case nil: "not checked yet"
+        }
+        context["cname"] = view.cnamePointsToEdge == true ? "points to \(view.edgeHost)"
+            : domain.cnameTarget.map { "points to \($0), not \(view.edgeHost)" } ?? "not found"
+        let steps: [(String, Timestamp?)] = [
+            ("Added", domain.createdAt), ("Verified", domain.verifiedAt), ("TXT record missing since", domain.txtMissingSince),
+            ("Certificate issued", domain.certificateIssuedAt), ("Active", domain.activatedAt), ("Failed", domain.failedAt),
+            ("Routing stopped", domain.routingStoppedAt), ("Certificate valid until", domain.certificateExpiresAt),
+            ("Next certificate attempt", domain.nextCertificateAttemptAt),
+        ]
+        context["steps"] = steps.compactMap { label, time in time.map { ["label": label, "time": $0.display, "iso": $0.iso8601] } }
+        context["warning"] = view.certificateWarning ?? ""
+        context["hasWarning"] = view.certificateWarning != nil
+        return context
     }
 
     /// Built-in issue fields, then the workspace's custom fields.
@@ -169,14 +212,7 @@ struct SettingsPage: Sendable {
                 ] as [String: Any]
             },
             "formsError": error("forms"),
-            "customDomain": merged([
-                "value": form.customDomain,
-                "records": current.domain.map { view in view.records.map { ["type": $0.type, "name": $0.name, "value": $0.value] } } ?? [],
-                "status": current.domain.map { $0.domain.status.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "",
-                "reason": current.domain?.domain.statusReason ?? "",
-                "hasReason": current.domain?.domain.statusReason != nil,
-                "hasDomain": current.domain != nil,
-            ], "customDomain.hostname"),
+            "customDomain": merged(Self.domainContext(current.domain, value: form.customDomain), "customDomain.hostname"),
             "auth": [
                 "otp": form.authMode == "otp", "custom": form.authMode == "custom",
                 "customAuthUrl": form.customAuthURL,

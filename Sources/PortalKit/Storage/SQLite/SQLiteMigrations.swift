@@ -18,6 +18,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v3-sign-in-and-mail") { db in
             try db.execute(sql: v3SignInAndMail)
         }
+        migrator.registerMigration("v4-custom-domain-checks") { db in
+            try db.execute(sql: v4CustomDomainChecks)
+        }
         return migrator
     }
 

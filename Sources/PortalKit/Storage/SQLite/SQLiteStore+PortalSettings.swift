@@ -27,36 +27,6 @@ extension SQLiteStore {
         }
     }
 
-    private static let customDomainColumns = """
-        workspace_id, hostname, verification_token, status, status_reason, created_at, verified_at, certificate_issued_at, \
-        activated_at, failed_at, certificate_expires_at
-        """
-
-    private static func customDomain(_ row: Row) -> CustomDomain {
-        CustomDomain(
-            workspaceID: WorkspaceID(row[0]), hostname: row[1], verificationToken: row[2],
-            status: CustomDomainStatus(rawValue: row[3]) ?? .failed, statusReason: row[4],
-            createdAt: Timestamp(millisecondsSinceEpoch: row[5]), verifiedAt: SQLiteCoding.timestamp(row[6]),
-            certificateIssuedAt: SQLiteCoding.timestamp(row[7]), activatedAt: SQLiteCoding.timestamp(row[8]),
-            failedAt: SQLiteCoding.timestamp(row[9]), certificateExpiresAt: SQLiteCoding.timestamp(row[10]))
-    }
-
-    static func fetchCustomDomain(in workspace: WorkspaceID, db: Database) throws -> CustomDomain? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(customDomainColumns) FROM custom_domain WHERE workspace_id = ?"),
-                         arguments: [workspace.rawValue]).map(customDomain)
-    }
-
-    public func customDomain(in workspace: WorkspaceID) throws(StoreError) -> CustomDomain? {
-        try read { db in try Self.fetchCustomDomain(in: workspace, db: db) }
-    }
-
-    public func customDomain(hostname: String) throws(StoreError) -> CustomDomain? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.customDomainColumns) FROM custom_domain WHERE hostname = ?"),
-                             arguments: [hostname]).map(Self.customDomain)
-        }
-    }
-
     public func setPortalAccess(_ level: AccessLevel?, customer: CustomerID, audit: NewAuditEvent, in workspace: WorkspaceID,
                                 at now: Timestamp) throws(StoreError) -> Customer? {
         try write { db in
