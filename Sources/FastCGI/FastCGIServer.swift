@@ -21,10 +21,15 @@ public final class FastCGIServer: Sendable {
         public var threadCount: Int
         /// Longest request body read; a longer one is discarded and flagged.
         public var maxBodyBytes: Int
+        /// Requests computed at the same time (0: as many as threads). Threads
+        /// beyond it still accept and read, then wait their turn: on a few cores,
+        /// dozens of requests computing at once only share the CPU worse.
+        public var maxConcurrentResponses: Int
 
-        public init(threadCount: Int = 64, maxBodyBytes: Int = 256 * 1024) {
+        public init(threadCount: Int = 64, maxBodyBytes: Int = 256 * 1024, maxConcurrentResponses: Int = 0) {
             self.threadCount = max(1, threadCount)
             self.maxBodyBytes = max(0, maxBodyBytes)
+            self.maxConcurrentResponses = max(0, maxConcurrentResponses)
         }
     }
 
@@ -36,6 +41,7 @@ public final class FastCGIServer: Sendable {
     /// Requests between accept and finish, across all threads.
     private let inFlight = Atomic<Int>(0)
     private let runningThreads = Atomic<Int>(0)
+    private let responseSlots: DispatchSemaphore?
 
     /// Initializes libfcgi once per process (it installs signal handlers that
     /// `ShutdownSignals` then replaces). Safe to call again.
@@ -48,6 +54,8 @@ public final class FastCGIServer: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        let slots = configuration.maxConcurrentResponses
+        responseSlots = slots > 0 && slots < configuration.threadCount ? DispatchSemaphore(value: slots) : nil
     }
 
     /// Starts the threads and returns at once.
@@ -157,9 +165,11 @@ public final class FastCGIServer: Sendable {
             return
         }
         let (body, exceeded) = readBody(request.pointee.in, declaredLength: params.contentLength, chunk: &buffers.input)
+        responseSlots?.wait()
         let response = responder.respond(to: FastCGIRequest(
             head: head, body: body, bodyExceededLimit: exceeded,
             remoteAddress: params.remoteAddress, requestID: params.requestID))
+        responseSlots?.signal()
         write(response, to: request.pointee.out, output: &buffers.output)
     }
 

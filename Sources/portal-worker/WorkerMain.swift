@@ -78,7 +78,8 @@ enum WorkerMain {
 
         let server = FastCGIServer(
             socket: socket,
-            configuration: .init(threadCount: configuration.threads, maxBodyBytes: configuration.maxBodyBytes),
+            configuration: .init(threadCount: configuration.threads, maxBodyBytes: configuration.maxBodyBytes,
+                                 maxConcurrentResponses: configuration.concurrency),
             responder: WorkerResponder(application: application),
             logger: logger)
         server.start()

@@ -132,6 +132,41 @@ struct FastCGIServerTests {
         #expect(running.responder.seen.withLock { $0.count } == 8)
     }
 
+    @Test("computes at most maxConcurrentResponses requests at once; the others wait and are all answered")
+    func concurrencyLimit() throws {
+        final class SlowResponder: FastCGIResponder {
+            let running = Atomic<Int>(0)
+            let most = Atomic<Int>(0)
+            func respond(to request: FastCGIRequest) -> FastCGIResponse {
+                let now = running.add(1, ordering: .relaxed).newValue
+                _ = most.max(now, ordering: .relaxed)
+                usleep(30_000)
+                running.subtract(1, ordering: .relaxed)
+                return FastCGIResponse(head: HTTPResponse(status: .ok), body: Array("done".utf8))
+            }
+        }
+        let path = "/tmp/fcgi-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let responder = SlowResponder()
+        let server = FastCGIServer(socket: try ListeningSocket.open(.unixSocket(path: path), environment: [:]),
+                                   configuration: .init(threadCount: 8, maxConcurrentResponses: 2), responder: responder,
+                                   logger: Logger(label: "test"))
+        server.start()
+        defer {
+            server.stop(gracePeriod: 2)
+            _ = server.waitForThreads(timeout: 5)
+            server.socket.close()
+        }
+        let answered = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            guard let client = try? FastCGITestClient.connect(to: path) else { return }
+            defer { client.close() }
+            try? client.send(params: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/slow/\(index)")], keepConnection: false)
+            if (try? client.readResponse().text) == "done" { answered.add(1, ordering: .relaxed) }
+        }
+        #expect(answered.load(ordering: .relaxed) == 8)
+        #expect(responder.most.load(ordering: .relaxed) == 2)
+    }
+
     @Test("stop() wakes every thread blocked in accept, and refuses new connections")
     func stopWakesAcceptingThreads() throws {
         let running = try RunningServer(threads: 6)

@@ -35,6 +35,9 @@ public struct Configuration: Sendable, Equatable {
     public var mailFrom: EmailAddress
     /// `PORTAL_MAIL_SENDER`: `0` to not deliver mail from this worker (another process does).
     public var runMailSender: Bool
+    /// `PORTAL_CONCURRENCY`: requests computed at once (the other threads wait
+    /// their turn); 0 lets every thread run.
+    public var concurrency: Int
     /// `PORTAL_MAX_BODY_BYTES`: longest request body read; longer answers 413.
     public var maxBodyBytes: Int
     /// `PORTAL_DB_READERS`: SQLite reader connections shared by the threads.
@@ -56,6 +59,7 @@ public struct Configuration: Sendable, Equatable {
         socketMode: UInt32 = 0o660,
         socketGroup: String? = nil,
         threads: Int = Configuration.defaultThreads,
+        concurrency: Int = Configuration.defaultConcurrency,
         appHost: String = "app.localhost",
         portalBaseDomain: String = "portal.localhost",
         edgeHost: String? = nil,
@@ -76,6 +80,7 @@ public struct Configuration: Sendable, Equatable {
         self.socketMode = socketMode
         self.socketGroup = socketGroup
         self.threads = threads
+        self.concurrency = concurrency
         self.appHost = appHost
         self.portalBaseDomain = portalBaseDomain
         self.edgeHost = edgeHost
@@ -117,6 +122,13 @@ public struct Configuration: Sendable, Equatable {
     /// auto` (one per core) × `keepalive 16`, plus 32 for concurrent requests.
     public static var defaultThreads: Int {
         16 * max(1, ProcessInfo.processInfo.activeProcessorCount) + 32
+    }
+
+    /// Four per core: enough to keep the cores busy while some wait on SQLite's
+    /// write lock or the socket, few enough not to thrash (bench/run: 2 cores,
+    /// 4 → 8 → unlimited, see README "Configuration").
+    public static var defaultConcurrency: Int {
+        4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
@@ -168,6 +180,7 @@ public struct Configuration: Sendable, Equatable {
         }
         socketGroup = value("PORTAL_SOCKET_GROUP")
         if let number = integer("PORTAL_THREADS", 1...4096) { threads = number }
+        if let number = integer("PORTAL_CONCURRENCY", 0...4096) { concurrency = number }
         if let number = integer("PORTAL_MAX_BODY_BYTES", 1024...(64 << 20)) { maxBodyBytes = number }
         if let number = integer("PORTAL_DB_READERS", 1...256) { databaseReaders = number }
         if let number = integer("PORTAL_SHUTDOWN_GRACE", 0...600) { shutdownGraceSeconds = Double(number) }
