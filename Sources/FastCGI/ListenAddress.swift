@@ -20,23 +20,8 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public let input: String
         public let reason: String
-        /// A socket handed over by the parent process, when there is one: systemd
-    /// socket activation (`LISTEN_PID` is this process, `LISTEN_FDS` ≥ 1) or
-    /// spawn-fcgi's listening socket on fd 0.
-    public static func inherited(environment: [String: String]) -> ListenAddress? {
-        if let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
-           let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1 {
-            return .systemd
-        }
-        var accepting: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting != 0 {
-            return .inherited(fileDescriptor: 0)
-        }
-        return nil
-    }
 
-    public var description: String { "invalid listen address \"\(input)\": \(reason)" }
+        public var description: String { "invalid listen address \"\(input)\": \(reason)" }
     }
 
     /// Accepted forms: a path (anything with a `/`), `unix:path`, `host:port`,

@@ -9,7 +9,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from conftest import APP_HOST, Client, Stack, portal_host
-from portal_support import OPERATOR_COOKIE, PORTAL_COOKIE, _no_cookie_jar, cookie_named, path_of
+from portal_support import PORTAL_COOKIE, _no_cookie_jar, cookie_named, path_of
 
 CODE_PATTERN = re.compile(r"\b(\d{6})\b")
 

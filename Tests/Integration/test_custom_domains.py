@@ -7,17 +7,15 @@ The tests run in order: each step builds on the state the previous one left."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 import subprocess
 import time
-import uuid
 
 import pytest
 
-from conftest import APP_HOST, REPO, json_of, portal_host, wait_for
+from conftest import APP_HOST, BIN_DIR, REPO, json_of, portal_host, wait_for
 from domain_support import ACMEServer, DNSServer, tools_missing
 from portal_support import SupportData, get_settings, make_workspace, operator_login, put_settings, save_settings, unique
 
@@ -100,13 +98,9 @@ def txt_value(domain: dict) -> str:
 
 
 def cli(stack, *args, env=None):
+    """The admin tool with the stack's settings (and `env` on top); not checked: the tests read its exit status."""
     merged = dict(stack.base_env(), **(env or {}))
-    return subprocess.run([str(stack_bin(stack)), *args], env=merged, capture_output=True, text=True, timeout=300)
-
-
-def stack_bin(stack):
-    from conftest import BIN_DIR
-    return BIN_DIR / "portal"
+    return subprocess.run([str(BIN_DIR / "portal"), *args], env=merged, capture_output=True, text=True, timeout=300)
 
 
 def served(stack, host, cacert, expected_status=0, timeout=10.0):

@@ -11,9 +11,8 @@ import sqlite3
 
 import pytest
 
-from conftest import APP_HOST, json_of, portal_host
-from portal_support import (PORTAL_COOKIE, SupportData, assert_cookie_cleared, assert_session_cookie_flags, cookie_named,
-                            csrf_of, make_workspace, save_settings, unique)
+from conftest import json_of, portal_host, wait_for
+from portal_support import PORTAL_COOKIE, SupportData, assert_session_cookie_flags, cookie_named, make_workspace, save_settings, unique
 from sign_in_support import browser, read_sign_in_mail, request_code, sign_in_with_code
 
 _addresses = itertools.count(10)
@@ -283,7 +282,6 @@ def test_mail_status_shows_sent_and_refused_mail(running_stack, shop, address):
                 return line
         return None
 
-    from conftest import wait_for
     line = wait_for(refused_line, 20, what="the refused mail in `portal mail status`")
     assert "550" in line and "attempts 1" in line
     status = running_stack.cli("mail", "status").stdout
@@ -305,7 +303,6 @@ def test_mail_waits_while_the_smtp_server_is_down_and_goes_once_it_is_back(runni
                     return line
             return None
 
-        from conftest import wait_for
         line = wait_for(pending_line, 20, what="a pending mail with one failed attempt")
         assert "next " in line
     finally:

@@ -70,16 +70,18 @@ public enum DemoSeed {
         return settings
     }
 
+    /// Acme's custom fields, shared by the demo and the benchmark dataset.
+    static let acmeCustomFields = [
+        CustomFieldDefinition(key: "environment", label: "Environment", type: .select, options: ["production", "staging", "development"]),
+        CustomFieldDefinition(key: "order_number", label: "Order number", type: .text),
+        CustomFieldDefinition(key: "affected_users", label: "Affected users", type: .number),
+        CustomFieldDefinition(key: "internal_score", label: "Internal score", type: .number),
+    ]
+
     public static func seed(into store: any PortalStore, at now: Timestamp) throws -> Result {
         let acme = try store.createWorkspace(NewWorkspace(
             slug: workspaceSlug, name: "Acme Support",
-            customFields: [
-                CustomFieldDefinition(key: "environment", label: "Environment", type: .select,
-                                      options: ["production", "staging", "development"]),
-                CustomFieldDefinition(key: "order_number", label: "Order number", type: .text),
-                CustomFieldDefinition(key: "affected_users", label: "Affected users", type: .number),
-                CustomFieldDefinition(key: "internal_score", label: "Internal score", type: .number),
-            ]), at: now)
+            customFields: acmeCustomFields), at: now)
         let owner = try store.createOperator(
             NewOperator(email: EmailAddress("owner@acme.test")!, name: "Olivia Owner", role: .owner), in: acme.id, at: now)
         let agent = try store.createOperator(

@@ -107,17 +107,12 @@ public final class PortalApplication: Sendable {
             case .app:
                 surface = .app
             case .portal(let slug):
-                // An unknown slug gets the neutral 404: it names no workspace.
-                guard let found = try tenants.tenant(slug: slug, host: request.host) else { throw HTTPError.notFound }
-                guard found.settings.enabled else { throw PortalUnavailable(tenant: found) }
+                tenant = try enabledPortal(tenants.tenant(slug: slug, host: request.host))
                 surface = .portal
-                tenant = found
             case .other(let host):
-                // A verified custom domain is its workspace's portal; any other name gets the neutral 404.
-                guard let found = try tenants.tenant(customDomain: host) else { throw HTTPError.notFound }
-                guard found.settings.enabled else { throw PortalUnavailable(tenant: found) }
+                // A verified custom domain is its workspace's portal.
+                tenant = try enabledPortal(tenants.tenant(customDomain: host))
                 surface = .portal
-                tenant = found
             }
         }
         switch router.match(surface: surface, method: request.method, path: request.pathSegments) {
@@ -145,6 +140,13 @@ public final class PortalApplication: Sendable {
                 return try handler(context, principal)
             }
         }
+    }
+
+    /// An unknown portal gets the neutral 404 (it names no workspace); a disabled one its "unavailable" page.
+    private func enabledPortal(_ found: PortalTenant?) throws -> PortalTenant {
+        guard let found else { throw HTTPError.notFound }
+        guard found.settings.enabled else { throw PortalUnavailable(tenant: found) }
+        return found
     }
 
     /// 303 to the host's sign-in page, coming back here afterwards.

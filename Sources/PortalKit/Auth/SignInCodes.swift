@@ -63,11 +63,20 @@ struct SignInCodes: Sendable {
         return try store.consumeChallenge(id: challenge.id, at: now) ? .accepted(challenge) : .rejected
     }
 
-    /// Uses up the challenge of a one-click link.
-    func verify(linkToken: String, now: Timestamp) throws -> Verdict {
-        guard SessionToken.isWellFormed(linkToken),
-              let challenge = try store.liveChallenge(linkHash: SessionToken.hash(linkToken), at: now),
-              challenge.subjectID != nil,
+    /// The live challenge of a one-click link, when it is for this audience
+    /// and workspace (nil: the operators' app) and can sign someone in.
+    func liveLink(_ token: String, audience: SignInAudience, workspace: WorkspaceID?, now: Timestamp) throws -> SignInChallenge? {
+        guard SessionToken.isWellFormed(token),
+              let challenge = try store.liveChallenge(linkHash: SessionToken.hash(token), at: now),
+              challenge.audience == audience, challenge.workspaceID == workspace, challenge.subjectID != nil
+        else { return nil }
+        return challenge
+    }
+
+    /// Uses up the challenge of a one-click link; a link of another portal is
+    /// refused without being spent.
+    func verify(linkToken: String, audience: SignInAudience, workspace: WorkspaceID?, now: Timestamp) throws -> Verdict {
+        guard let challenge = try liveLink(linkToken, audience: audience, workspace: workspace, now: now),
               try store.consumeChallenge(id: challenge.id, at: now)
         else { return .rejected }
         return .accepted(challenge)

@@ -93,32 +93,8 @@ public enum PortalRepresentations {
             json.field("name", settings.name)
             json.field("logoUrl", settings.logoURL)
             json.field("accentColor", settings.accentColor)
-            json.key("headerLinks")
-            json.array { json in
-                for link in settings.headerLinks {
-                    json.object { json in
-                        json.field("label", link.label)
-                        json.field("url", link.url)
-                    }
-                }
-            }
-            json.key("footerSections")
-            json.array { json in
-                for section in settings.footerSections {
-                    json.object { json in
-                        json.field("title", section.title)
-                        json.key("links")
-                        json.array { json in
-                            for link in section.links {
-                                json.object { json in
-                                    json.field("label", link.label)
-                                    json.field("url", link.url)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            settings.writeHeaderLinks(into: &json)
+            settings.writeFooterSections(into: &json)
             json.key("auth")
             json.object { $0.field("mode", settings.auth.mode.rawValue) }
         }

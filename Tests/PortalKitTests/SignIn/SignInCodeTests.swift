@@ -121,6 +121,20 @@ struct SignInCodeTests {
         #expect(wrongCode.status == 401 && wrongCode.text == unknownEmail.text)
     }
 
+    @Test("a one-click link works on its own portal only; elsewhere it is refused and not spent")
+    func linkStaysOnItsPortal() throws {
+        let f = try PortalFixture()
+        _ = Self.start(f, f.email("bob"))
+        let text = try #require(try f.t.store.mailStatus(recent: 1).recent.first).textBody
+        let token = String(try #require(text.firstMatch(of: /token=([A-Za-z0-9_-]+)/)).1)
+        let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        #expect(f.t.send(.get, "/auth/link?token=\(token)", host: "globex.portal.localhost").status == 400)
+        #expect(f.t.send(.post, "/auth/link", host: "globex.portal.localhost", headers: form, body: "token=\(token)").status == 400)
+        #expect(f.t.send(.get, "/login/code-link?token=\(token)").status == 400, "nor on the operators' app")
+        let signedIn = f.t.send(.post, "/auth/link", host: Self.host, headers: form, body: "token=\(token)")
+        #expect(signedIn.status == 303 && signedIn.header("Set-Cookie")?.hasPrefix("woes_portal_session=") == true)
+    }
+
     @Test("only a hash of the code and of the link is stored")
     func hashedAtRest() throws {
         let f = try PortalFixture()

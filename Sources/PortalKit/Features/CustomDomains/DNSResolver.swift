@@ -81,8 +81,3 @@ public struct DNSServerAddress: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(ipv4):\(port)" }
 }
-
-private func withOptionalCString<T>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> T) -> T {
-    guard let text else { return body(nil) }
-    return text.withCString(body)
-}

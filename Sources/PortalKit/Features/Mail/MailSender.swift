@@ -18,6 +18,8 @@ public final class MailSender: Sendable {
     /// Signalled when mail is committed, so delivery starts at once.
     private let wakeup = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(false)
+    /// When mail abandoned by a dead sender was last looked for (a write: once a minute is plenty).
+    private let lastSweep = Mutex<Timestamp?>(nil)
 
     /// Seconds to wait after each failed attempt; then the mail is given up.
     public static let backoff: [Int64] = [10, 60, 300, 900, 3600, 3 * 3600]
@@ -72,8 +74,15 @@ public final class MailSender: Sendable {
     public func deliverDue() throws -> Int {
         guard let server else { return 0 }
         let now = clock.now()
-        let abandoned = try store.abandonInterruptedMail(claimedBefore: now.adding(seconds: -Self.claimLeaseSeconds), at: now)
-        if abandoned > 0 { logger.warning("mail interrupted during delivery, not retried", metadata: ["count": "\(abandoned)"]) }
+        let sweepDue = lastSweep.withLock { last in
+            guard last.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= 60_000 }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if sweepDue {
+            let abandoned = try store.abandonInterruptedMail(claimedBefore: now.adding(seconds: -Self.claimLeaseSeconds), at: now)
+            if abandoned > 0 { logger.warning("mail interrupted during delivery, not retried", metadata: ["count": "\(abandoned)"]) }
+        }
         var handled = 0
         while let mail = try store.claimDueMail(at: clock.now()) {
             handled += 1

@@ -93,8 +93,3 @@ public struct SMTPFailure: Error, CustomStringConvertible {
     public let permanent: Bool
     public var description: String { message }
 }
-
-private func withOptionalCString<T>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> T) -> T {
-    guard let text else { return body(nil) }
-    return text.withCString(body)
-}

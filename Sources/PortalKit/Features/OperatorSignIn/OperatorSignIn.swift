@@ -67,18 +67,17 @@ struct OperatorSignIn: Sendable {
             }),
             .get("/login/code-link", .open { context in
                 let token = context.request.query["token"] ?? ""
-                guard SessionToken.isWellFormed(token),
-                      let live = try store.liveChallenge(linkHash: SessionToken.hash(token), at: context.now),
-                      live.audience == .operator, live.subjectID != nil
-                else { return pages.render(.badRequest, "app-login-link", ["invalid": true]) }
+                guard let live = try codes.liveLink(token, audience: .operator, workspace: nil, now: context.now) else {
+                    return pages.render(.badRequest, "app-login-link", ["invalid": true])
+                }
                 return pages.render(.ok, "app-login-link", ["token": token, "email": live.email.value, "name": live.email.value,
                                                             "hasWorkspace": false, "action": "/login/code-link", "next": Self.home])
             }),
             .post("/login/code-link", .open { context in
                 try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
-                guard case .accepted(let challenge) = try codes.verify(linkToken: form["token"] ?? "", now: context.now),
-                      challenge.audience == .operator
+                guard case .accepted(let challenge) = try codes.verify(linkToken: form["token"] ?? "", audience: .operator,
+                                                                       workspace: nil, now: context.now)
                 else {
                     context.logger.info("operator sign-in link refused")
                     return pages.render(.badRequest, "app-login-link", ["invalid": true])

@@ -42,18 +42,8 @@ public enum PortalSettingsDocument {
         json.field("name", settings.name)
         json.field("logoUrl", settings.logoURL)
         json.field("accentColor", settings.accentColor)
-        json.key("headerLinks")
-        json.array { json in for link in settings.headerLinks { writeLink(link, into: &json) } }
-        json.key("footerSections")
-        json.array { json in
-            for section in settings.footerSections {
-                json.object { json in
-                    json.field("title", section.title)
-                    json.key("links")
-                    json.array { json in for link in section.links { writeLink(link, into: &json) } }
-                }
-            }
-        }
+        settings.writeHeaderLinks(into: &json)
+        settings.writeFooterSections(into: &json)
         json.field("defaultAccess", settings.defaultAccess.rawValue)
         json.key("issueFields")
         json.array { json in
@@ -106,13 +96,6 @@ public enum PortalSettingsDocument {
             json.field("customAuthUrl", settings.auth.customAuthURL)
             json.field("issuer", settings.auth.issuer)
             json.field("publicKey", settings.auth.publicKey)
-        }
-    }
-
-    private static func writeLink(_ link: PortalLink, into json: inout JSONWriter) {
-        json.object { json in
-            json.field("label", link.label)
-            json.field("url", link.url)
         }
     }
 

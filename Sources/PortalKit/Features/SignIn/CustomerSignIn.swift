@@ -94,9 +94,8 @@ struct CustomerSignIn: Sendable {
             .get("/auth/link", .portal { context, tenant in
                 try requireMode(.otp, tenant)
                 let token = context.request.query["token"] ?? ""
-                let live = SessionToken.isWellFormed(token) ? try store.liveChallenge(linkHash: SessionToken.hash(token), at: context.now) : nil
                 var page = PortalChrome(tenant: tenant).context
-                if let live, live.workspaceID == tenant.workspace.id, live.subjectID != nil {
+                if let live = try codes.liveLink(token, audience: .customer, workspace: tenant.workspace.id, now: context.now) {
                     page["token"] = token
                     page["email"] = live.email.value
                     page["valid"] = true
@@ -107,8 +106,9 @@ struct CustomerSignIn: Sendable {
                 try requireMode(.otp, tenant)
                 try CSRFGuard.checkSignInForm(context.request)
                 let form = try context.request.formBody()
-                guard case .accepted(let challenge) = try codes.verify(linkToken: form["token"] ?? "", now: context.now),
-                      challenge.workspaceID == tenant.workspace.id, let id = challenge.subjectID,
+                guard case .accepted(let challenge) = try codes.verify(linkToken: form["token"] ?? "", audience: .customer,
+                                                                       workspace: tenant.workspace.id, now: context.now),
+                      let id = challenge.subjectID,
                       let customer = try store.customer(id: CustomerID(id), in: tenant.workspace.id)
                 else {
                     try audit(tenant, action: "auth.login_failed", email: nil, details: ["method": "email_link", "reason": "invalid_link"],

@@ -14,13 +14,7 @@ extension SQLiteStore {
         var text = DatasetText(seed: plan.seed)
         let workspace = try createWorkspace(NewWorkspace(
             slug: DemoSeed.workspaceSlug, name: "Acme Support",
-            customFields: [
-                CustomFieldDefinition(key: "environment", label: "Environment", type: .select,
-                                      options: ["production", "staging", "development"]),
-                CustomFieldDefinition(key: "order_number", label: "Order number", type: .text),
-                CustomFieldDefinition(key: "affected_users", label: "Affected users", type: .number),
-                CustomFieldDefinition(key: "internal_score", label: "Internal score", type: .number),
-            ]), at: now)
+            customFields: DemoSeed.acmeCustomFields), at: now)
         let owner = try createOperator(NewOperator(email: EmailAddress("owner@acme.test")!, name: "Olivia Owner", role: .owner),
                                        in: workspace.id, at: now)
         let key = APIKeyToken.generate()
