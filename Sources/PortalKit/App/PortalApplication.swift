@@ -40,7 +40,7 @@ public final class PortalApplication: Sendable {
         errors = ErrorResponder(pages: pages)
         self.pages = pages
         tenants = TenantDirectory(store: store)
-        accountAuthenticator = AccountAuthenticator(store: store, policy: sessionPolicy)
+        accountAuthenticator = AccountAuthenticator(store: store, tenants: tenants, policy: sessionPolicy)
         customerAuthenticator = CustomerAuthenticator(store: store, environment: configuration.environment, policy: sessionPolicy)
         let mailSender = MailSender(store: store, server: configuration.runMailSender ? configuration.smtp : nil,
                                     from: configuration.mailFrom, clock: clock, logger: logger)

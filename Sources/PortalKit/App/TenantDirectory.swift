@@ -1,12 +1,13 @@
-import Synchronization
 
 /// Finds a portal's workspace and its parsed settings. Parsing the settings
 /// document on every request would be wasted work, so the parsed pair is kept
 /// per workspace and reused while the workspace's revision (one indexed
-/// lookup) is unchanged: a saved setting shows on the very next request.
+/// lookup) is unchanged: a saved setting shows on the very next request. Any
+/// change to a workspace's row moves its revision (a trigger of migration v5
+/// sees to it for changes made outside this program too).
 final class TenantDirectory: Sendable {
     private let store: any PortalStore
-    private let cache = Mutex<[WorkspaceID: Entry]>([:])
+    private let cache = SpinningLock<[WorkspaceID: Entry]>([:])
 
     private struct Entry {
         let revision: WorkspaceRevision
@@ -40,20 +41,28 @@ final class TenantDirectory: Sendable {
         return try tenant(revision: revision, host: host)
     }
 
+    /// A workspace by id (operator credentials), decoded once per revision.
+    func workspace(id: WorkspaceID) throws -> Workspace? {
+        guard let revision = try store.workspaceRevision(id: id) else { return nil }
+        return try entry(revision: revision)?.workspace
+    }
+
     private func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
+        guard let entry = try entry(revision: revision) else { return nil }
         let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
-        if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision {
-            return PortalTenant(workspace: entry.workspace, settings: entry.settings,
-                                settingsVersion: revision.settingsVersion, settingsUpdatedAt: updatedAt, host: host,
-                                presentation: entry.presentation)
-        }
+        return PortalTenant(workspace: entry.workspace, settings: entry.settings, settingsVersion: revision.settingsVersion,
+                            settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation)
+    }
+
+    private func entry(revision: WorkspaceRevision) throws -> Entry? {
+        if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision { return entry }
         guard let workspace = try store.workspace(id: revision.id) else { return nil }
         let stored = try store.portalSettings(in: workspace.id)
         let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
             ?? .defaults(for: workspace)
-        let presentation = PortalPresentation(workspace: workspace, settings: settings)
-        cache.withLock { $0[revision.id] = Entry(revision: revision, workspace: workspace, settings: settings, presentation: presentation) }
-        return PortalTenant(workspace: workspace, settings: settings, settingsVersion: revision.settingsVersion,
-                            settingsUpdatedAt: updatedAt, host: host, presentation: presentation)
+        let entry = Entry(revision: revision, workspace: workspace, settings: settings,
+                          presentation: PortalPresentation(workspace: workspace, settings: settings))
+        cache.withLock { $0[revision.id] = entry }
+        return entry
     }
 }

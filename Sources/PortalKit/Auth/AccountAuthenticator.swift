@@ -4,6 +4,8 @@ struct AccountAuthenticator: Sendable {
     static let cookieName = "woes_session"
 
     let store: any PortalStore
+    /// Workspaces decoded once per revision, not on every request.
+    let tenants: TenantDirectory
     let policy: SessionPolicy
 
     func authenticate(_ request: Request, now: Timestamp) throws -> AccountPrincipal {
@@ -32,7 +34,7 @@ struct AccountAuthenticator: Sendable {
         }
         var permissions = key.explicitPermissions ?? creator?.permissions ?? Set(Permission.allCases)
         if let creator { permissions.formIntersection(creator.permissions) }
-        guard let workspace = try store.workspace(id: key.workspaceID) else { throw HTTPError.unauthorized }
+        guard let workspace = try tenants.workspace(id: key.workspaceID) else { throw HTTPError.unauthorized }
         return AccountPrincipal(
             workspace: workspace, permissions: permissions,
             actor: AuditActor(kind: .apiKey, id: key.id.rawValue, label: key.name),
@@ -50,7 +52,7 @@ struct AccountAuthenticator: Sendable {
         case .valid(let refresh):
             if refresh { try store.touchOperatorSession(id: session.id, in: session.workspaceID, at: now) }
         }
-        guard let workspace = try store.workspace(id: session.workspaceID) else { throw Self.signedOut }
+        guard let workspace = try tenants.workspace(id: session.workspaceID) else { throw Self.signedOut }
         return AccountPrincipal(
             workspace: workspace, permissions: account.permissions,
             actor: AuditActor(kind: .operator, id: account.id.rawValue, label: account.email.value),

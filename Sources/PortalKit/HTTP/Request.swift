@@ -41,7 +41,7 @@ public struct Request: Sendable {
             guard let segment = PercentDecoding.decode(rawSegment, plusAsSpace: false) else {
                 throw HTTPError(.badRequest, "The request path is not valid percent-encoded UTF-8.")
             }
-            if segment == "." || segment == ".." || segment.contains("\0") || segment.contains("/") || segment.contains("\\") {
+            if segment == "." || segment == ".." || segment.utf8.contains(where: Self.isForbiddenInSegment) {
                 throw HTTPError(.badRequest, "The request path holds a forbidden segment.")
             }
             segments.append(segment)
@@ -56,6 +56,11 @@ public struct Request: Sendable {
             query = QueryParameters()
         }
         host = Self.routingHost(head.authority)
+    }
+
+    /// NUL, and slashes that arrived percent-encoded.
+    private static func isForbiddenInSegment(_ byte: UInt8) -> Bool {
+        byte == 0 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\")
     }
 
     /// `Acme.Portal.localhost:8080` → `acme.portal.localhost`.

@@ -201,49 +201,49 @@ public struct JSONWriter {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Bytes below 64 that must be escaped, as bits: control characters, `"`,
+    /// and `<` `>` `&` too, so JSON can never close a <script> or start markup
+    /// if it is embedded in a page. Above 63 only the backslash is escaped.
+    private static let escapedBelow64: UInt64 = 0x5000_0044_FFFF_FFFF
 
-    /// 1 for bytes that must be escaped: quote, backslash, control characters;
-    /// `<` `>` `&` too, so JSON can never close a <script> or start markup if
-    /// it is embedded in a page.
-    private static let needsEscape: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for byte in 0..<0x20 { table[byte] = 1 }
-        for byte in [0x22, 0x5C, 0x3C, 0x3E, 0x26] { table[byte] = 1 }
-        return table
-    }()
+    @inline(__always)
+    private static func mustEscape(_ byte: UInt8) -> Bool {
+        byte < 64 ? (escapedBelow64 >> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "\\")
+    }
 
     private mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            Self.needsEscape.withUnsafeBufferPointer { table in
-                var runStart = 0
-                var index = 0
-                let count = utf8.count
-                while index < count {
-                    let byte = utf8[index]
-                    if table[Int(byte)] == 0 {
-                        index += 1
-                        continue
-                    }
-                    if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                    switch byte {
-                    case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-                    case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-                    case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                    case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                    case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                    default:
-                        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                                  Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0F)]])
-                    }
-                    index += 1
-                    runStart = index
-                }
-                if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+            // Runs that need no escaping (almost everything) are copied whole.
+            var runStart = 0
+            for index in utf8.indices where Self.mustEscape(utf8[index]) {
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                appendEscaped(utf8[index])
+                runStart = index + 1
             }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        default:
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(Self.hexDigit(byte >> 4))
+            bytes.append(Self.hexDigit(byte & 0x0F))
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

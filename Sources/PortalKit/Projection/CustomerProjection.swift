@@ -27,18 +27,18 @@ public struct CustomerProjection: Sendable {
     public func issue(_ row: PortalIssueRow, thread: (messages: [Message], tasks: [IssueTask])? = nil) -> PortalIssueView {
         let issue = row.issue
         let presentation = self.presentation
-        let visible = presentation.isVisible
+        let visible = { (field: PortalPresentation.BuiltInFields) in presentation.isVisible(field) }
         var view = PortalIssueView(
             ref: issue.ref.description,
-            title: visible("title") ? issue.title : nil,
-            description: visible("description") ? issue.description : nil,
-            statusLabel: visible("status") ? presentation.statusLabel(issue.status) : nil,
-            priority: visible("priority") ? issue.priority.map(presentation.priorityLabel) : nil,
-            tags: visible("tags") ? issue.tags : nil,
-            requesterName: visible("requester") ? requesterName(row) : nil,
-            companyName: visible("company") ? row.companyName : nil,
-            customFields: [], createdAt: visible("createdAt") ? issue.createdAt : nil,
-            updatedAt: visible("updatedAt") ? issue.updatedAt : nil,
+            title: visible(.title) ? issue.title : nil,
+            description: visible(.description) ? issue.description : nil,
+            statusLabel: visible(.status) ? presentation.statusLabel(issue.status) : nil,
+            priority: visible(.priority) ? issue.priority.map(presentation.priorityLabel) : nil,
+            tags: visible(.tags) ? issue.tags : nil,
+            requesterName: visible(.requester) ? requesterName(row) : nil,
+            companyName: visible(.company) ? row.companyName : nil,
+            customFields: [], createdAt: visible(.createdAt) ? issue.createdAt : nil,
+            updatedAt: visible(.updatedAt) ? issue.updatedAt : nil,
             editableKeys: presentation.editableKeys, editableFields: [], messages: nil, tasks: nil)
         for field in presentation.visibleCustomFields {
             guard let value = issue.customFields[field.key] else { continue }
@@ -49,7 +49,7 @@ public struct CustomerProjection: Sendable {
             view.messages = thread.messages.map {
                 PortalMessageView(role: $0.role, body: $0.body, authorName: $0.authorName, createdAt: $0.createdAt)
             }
-            if visible("tasks") {
+            if visible(.tasks) {
                 view.tasks = thread.tasks.map { PortalTaskView(title: $0.title, statusLabel: presentation.taskStatusLabel($0.status)) }
             }
         }

@@ -2,7 +2,43 @@
 /// per settings version (the tenant cache keeps it), so projecting a row is
 /// lookups, not string work.
 public struct PortalPresentation: Sendable {
+    /// The built-in fields a customer sees; custom fields are listed below.
+    public struct BuiltInFields: OptionSet, Sendable {
+        public let rawValue: UInt16
+        public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+        public static let title = Self(rawValue: 1 << 0)
+        public static let description = Self(rawValue: 1 << 1)
+        public static let status = Self(rawValue: 1 << 2)
+        public static let priority = Self(rawValue: 1 << 3)
+        public static let tags = Self(rawValue: 1 << 4)
+        public static let requester = Self(rawValue: 1 << 5)
+        public static let company = Self(rawValue: 1 << 6)
+        public static let tasks = Self(rawValue: 1 << 7)
+        public static let createdAt = Self(rawValue: 1 << 8)
+        public static let updatedAt = Self(rawValue: 1 << 9)
+
+        /// The flag of a settings key (`"title"`), nil for custom fields.
+        init?(key: String) {
+            switch key {
+            case "title": self = .title
+            case "description": self = .description
+            case "status": self = .status
+            case "priority": self = .priority
+            case "tags": self = .tags
+            case "requester": self = .requester
+            case "company": self = .company
+            case "tasks": self = .tasks
+            case "createdAt": self = .createdAt
+            case "updatedAt": self = .updatedAt
+            default: return nil
+            }
+        }
+    }
+
     public let visibleKeys: Set<String>
+    /// The same for built-in fields as bits: projecting a row tests these.
+    public let visibleBuiltIns: BuiltInFields
     /// Visible custom fields, in settings order, with their labels.
     public let visibleCustomFields: [(key: String, label: String)]
     /// Visible and editable fields, in settings order.
@@ -13,6 +49,7 @@ public struct PortalPresentation: Sendable {
 
     public init(workspace: Workspace, settings: PortalSettings) {
         visibleKeys = Set(settings.issueFields.filter(\.visible).map(\.key))
+        visibleBuiltIns = BuiltInFields(visibleKeys.compactMap(BuiltInFields.init(key:)))
         visibleCustomFields = settings.issueFields.compactMap { field in
             guard field.visible, IssueFieldKey.isCustom(field.key),
                   let definition = workspace.customField(IssueFieldKey.customKey(field.key)) else { return nil }
@@ -29,6 +66,7 @@ public struct PortalPresentation: Sendable {
     }
 
     public func isVisible(_ key: String) -> Bool { visibleKeys.contains(key) }
+    public func isVisible(_ field: BuiltInFields) -> Bool { visibleBuiltIns.contains(field) }
     public func statusLabel(_ key: String) -> String { statusLabels[key] ?? PortalSettings.readable(key) }
     public func taskStatusLabel(_ key: String) -> String { taskStatusLabels[key] ?? PortalSettings.readable(key) }
     public func priorityLabel(_ key: String) -> String { priorityLabels[key] ?? PortalSettings.readable(key) }

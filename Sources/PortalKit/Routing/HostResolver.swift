@@ -2,10 +2,13 @@
 public struct HostResolver: Sendable {
     public let appHost: String
     public let portalBaseDomain: String
+    /// `.` + the base domain, built once.
+    private let portalSuffix: String
 
     public init(appHost: String, portalBaseDomain: String) {
         self.appHost = appHost
         self.portalBaseDomain = portalBaseDomain
+        portalSuffix = "." + portalBaseDomain
     }
 
     public enum HostKind: Equatable, Sendable {
@@ -19,10 +22,12 @@ public struct HostResolver: Sendable {
 
     public func classify(_ host: String) -> HostKind {
         if host == appHost { return .app }
-        let suffix = "." + portalBaseDomain
-        if host.hasSuffix(suffix) {
-            let label = host.dropLast(suffix.count)
-            if !label.contains("."), WorkspaceSlug.isValid(String(label)) { return .portal(slug: String(label)) }
+        // Byte-wise: host names compare as bytes, not as Unicode text.
+        let hostBytes = host.utf8, suffixBytes = portalSuffix.utf8
+        if hostBytes.count > suffixBytes.count, hostBytes.suffix(suffixBytes.count).elementsEqual(suffixBytes),
+           let label = String(hostBytes.dropLast(suffixBytes.count))
+        {
+            if !label.utf8.contains(UInt8(ascii: ".")), WorkspaceSlug.isValid(label) { return .portal(slug: label) }
         }
         return .other(host: host)
     }

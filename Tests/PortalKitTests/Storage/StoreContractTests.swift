@@ -179,6 +179,25 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a workspace changed behind the program's back gets a new revision, so cached copies are dropped")
+    func revisionMovesOnOutsideChanges() throws {
+        let store = try makeStore()
+        let workspace = try store.createWorkspace(NewWorkspace(slug: "acme", name: "Acme"), at: now)
+        let before = try #require(try store.workspaceRevision(id: workspace.id))
+        try store.write { db in
+            try db.execute(sql: "UPDATE workspace SET custom_fields = '[]', name = 'Acme Inc' WHERE id = ?", arguments: [workspace.id.rawValue])
+        }
+        let after = try #require(try store.workspaceRevision(id: workspace.id))
+        #expect(after.updatedAt > before.updatedAt)
+        #expect(after != before)
+        // A write that sets the time itself keeps it.
+        try store.write { db in
+            try db.execute(sql: "UPDATE workspace SET name = 'Acme', updated_at = ? WHERE id = ?",
+                           arguments: [after.updatedAt + 5, workspace.id.rawValue])
+        }
+        #expect(try store.workspaceRevision(id: workspace.id)?.updatedAt == after.updatedAt + 5)
+    }
+
     @Test("the demo seed builds a workspace with every access level and status")
     func demoSeed() throws {
         let store = try makeStore()

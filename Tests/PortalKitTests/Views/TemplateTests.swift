@@ -30,6 +30,26 @@ struct TemplateTests {
         #expect(try render(["main": "{{user.name}} {{#user}}{{name}}{{/user}} {{missing.name}}"], context) == "Ada Ada ")
     }
 
+    @Test("values built directly (hot paths) render like dictionaries, and are escaped too")
+    func prebuiltValues() throws {
+        let rows: [TemplateValue] = [
+            .object(TemplateObject([("ref", .string("ISS-1")), ("title", .string("<b>"))])),
+            .object(TemplateObject([("ref", .string("ISS-2")), ("title", .string("ok"))])),
+        ]
+        let context: [String: Any] = ["rows": rows, "site": "S", "one": TemplateValue.string("&")]
+        #expect(try render(["main": "{{#rows}}{{ref}}:{{title}}/{{site}};{{/rows}}{{one}}"], context)
+                == "ISS-1:&lt;b&gt;/S;ISS-2:ok/S;&amp;")
+    }
+
+    @Test("timestamps read as day, month, year and UTC time, zero-padded", arguments: [
+        (0 as Int64, "1 Jan 1970, 00:00 UTC"),
+        (1_795_683_900_000, "26 Nov 2026, 09:05 UTC"),
+        (951_868_799_000, "29 Feb 2000, 23:59 UTC"),
+    ])
+    func timestampDisplay(_ milliseconds: Int64, _ expected: String) {
+        #expect(Timestamp(millisecondsSinceEpoch: milliseconds).display == expected)
+    }
+
     @Test("partials and template inheritance with blocks")
     func inheritance() throws {
         let templates = [

@@ -98,14 +98,15 @@ enum PortalLinks {
 
 /// Template contexts for issues, built from the projection's views only.
 enum PortalViewModels {
-    static func listRow(_ view: PortalIssueView, links: PortalLinks) -> [String: Any] {
-        [
-            "ref": view.ref,
-            "url": links.issue(view.ref),
-            "title": view.title ?? view.ref,
-            "status": view.statusLabel ?? "",
-            "updated": view.updatedAt?.display ?? "",
-        ]
+    /// Built as a template value directly: a list page has many rows.
+    static func listRow(_ view: PortalIssueView, links: PortalLinks) -> TemplateValue {
+        .object(TemplateObject([
+            ("ref", .string(view.ref)),
+            ("url", .string(links.issue(view.ref))),
+            ("title", .string(view.title ?? view.ref)),
+            ("status", .string(view.statusLabel ?? "")),
+            ("updated", .string(view.updatedAt?.display ?? "")),
+        ]))
     }
 
     static func detail(_ view: PortalIssueView) -> [String: Any] {

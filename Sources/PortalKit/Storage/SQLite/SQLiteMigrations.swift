@@ -21,6 +21,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v4-custom-domain-checks") { db in
             try db.execute(sql: v4CustomDomainChecks)
         }
+        migrator.registerMigration("v5-workspace-revision") { db in
+            try db.execute(sql: v5WorkspaceRevision)
+        }
         return migrator
     }
 
@@ -173,6 +176,22 @@ enum SQLiteMigrations {
             created_at INTEGER NOT NULL
         );
         CREATE INDEX audit_event_recent ON audit_event(workspace_id, id DESC);
+        """
+
+    /// The worker keeps each workspace decoded in memory while its revision
+    /// (`updated_at`, settings version) is unchanged. A change to the
+    /// definitions made by any other writer (the Woes platform, an operator at
+    /// the sqlite3 prompt) must move the revision too, or the portal would keep
+    /// showing the old statuses and fields.
+    static let v5WorkspaceRevision = """
+        CREATE TRIGGER workspace_definitions_revision
+        AFTER UPDATE OF slug, name, issue_statuses, task_statuses, priorities, custom_fields, portal_settings ON workspace
+        WHEN NEW.updated_at IS OLD.updated_at
+        BEGIN
+            UPDATE workspace
+            SET updated_at = max(OLD.updated_at + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+            WHERE id = NEW.id;
+        END;
         """
 }
 

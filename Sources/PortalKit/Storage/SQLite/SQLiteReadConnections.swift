@@ -1,5 +1,4 @@
 import GRDBSQLite
-import Synchronization
 
 /// Read-only SQLite connections for the request hot path, on the C API.
 ///
@@ -12,7 +11,7 @@ import Synchronization
 /// stay on GRDB.
 final class SQLiteReadConnections: Sendable {
     private let path: String
-    private let idle = Mutex<[SQLiteConnection]>([])
+    private let idle = SpinningLock<[SQLiteConnection]>([])
 
     init(path: String) {
         self.path = path
@@ -148,9 +147,7 @@ struct SQLiteRow {
     let statement: OpaquePointer
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
@@ -158,7 +155,6 @@ struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
     /// A value `json_extract` returned, read back as the field's type
     /// (SQLite gives JSON booleans as 0/1 and arrays as JSON text).
@@ -176,8 +172,6 @@ struct SQLiteRow {
         }
     }
 
-    func timestamp(_ column: Int32) -> Timestamp { Timestamp(millisecondsSinceEpoch: int64(column)) }
-    func optionalTimestamp(_ column: Int32) -> Timestamp? { optionalInt64(column).map(Timestamp.init(millisecondsSinceEpoch:)) }
 }
 
 /// SQLite copies the bound value (the Swift string may move).

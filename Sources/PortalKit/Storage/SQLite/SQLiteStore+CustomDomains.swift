@@ -7,38 +7,43 @@ extension SQLiteStore {
         routing_stopped_at, certificate_error, certificate_failed_at, next_certificate_attempt_at, certificate_attempts
         """
 
-    private static func customDomain(_ row: Row) -> CustomDomain {
+    /// One decoder for rows read on GRDB (inside write transactions) and on
+    /// the raw read connections (every portal request on a custom domain).
+    private static func customDomain(_ row: some SQLiteColumns) -> CustomDomain {
         CustomDomain(
-            workspaceID: WorkspaceID(row[0]), hostname: row[1], verificationToken: row[2],
-            status: CustomDomainStatus(rawValue: row[3]) ?? .failed, statusReason: row[4],
-            createdAt: Timestamp(millisecondsSinceEpoch: row[5]), verifiedAt: SQLiteCoding.timestamp(row[6]),
-            certificateIssuedAt: SQLiteCoding.timestamp(row[7]), activatedAt: SQLiteCoding.timestamp(row[8]),
-            failedAt: SQLiteCoding.timestamp(row[9]), certificateExpiresAt: SQLiteCoding.timestamp(row[10]),
-            lastCheckedAt: SQLiteCoding.timestamp(row[11]), txtStatus: (row[12] as String?).flatMap(CustomDomain.TXTStatus.init),
-            cnameTarget: row[13], txtMissingSince: SQLiteCoding.timestamp(row[14]), routingStoppedAt: SQLiteCoding.timestamp(row[15]),
-            certificateError: row[16], certificateFailedAt: SQLiteCoding.timestamp(row[17]),
-            nextCertificateAttemptAt: SQLiteCoding.timestamp(row[18]), certificateAttempts: row[19])
+            workspaceID: WorkspaceID(row.int64(0)), hostname: row.text(1), verificationToken: row.text(2),
+            status: CustomDomainStatus(rawValue: row.text(3)) ?? .failed, statusReason: row.optionalText(4),
+            createdAt: row.timestamp(5), verifiedAt: row.optionalTimestamp(6),
+            certificateIssuedAt: row.optionalTimestamp(7), activatedAt: row.optionalTimestamp(8),
+            failedAt: row.optionalTimestamp(9), certificateExpiresAt: row.optionalTimestamp(10),
+            lastCheckedAt: row.optionalTimestamp(11), txtStatus: row.optionalText(12).flatMap(CustomDomain.TXTStatus.init),
+            cnameTarget: row.optionalText(13), txtMissingSince: row.optionalTimestamp(14), routingStoppedAt: row.optionalTimestamp(15),
+            certificateError: row.optionalText(16), certificateFailedAt: row.optionalTimestamp(17),
+            nextCertificateAttemptAt: row.optionalTimestamp(18), certificateAttempts: row.int(19))
     }
 
+    private static let customDomainByWorkspaceSQL = "SELECT \(customDomainColumns) FROM custom_domain WHERE workspace_id = ?"
+    private static let customDomainByHostnameSQL = "SELECT \(customDomainColumns) FROM custom_domain WHERE hostname = ?"
+
     static func fetchCustomDomain(in workspace: WorkspaceID, db: Database) throws -> CustomDomain? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(customDomainColumns) FROM custom_domain WHERE workspace_id = ?"),
-                         arguments: [workspace.rawValue]).map(customDomain)
+        try Row.fetchOne(db.cachedStatement(sql: customDomainByWorkspaceSQL), arguments: [workspace.rawValue]).map { customDomain($0) }
     }
 
     public func customDomain(in workspace: WorkspaceID) throws(StoreError) -> CustomDomain? {
-        try read { db in try Self.fetchCustomDomain(in: workspace, db: db) }
+        try readers.read { connection in
+            try connection.first(Self.customDomainByWorkspaceSQL, [.integer(workspace.rawValue)]) { Self.customDomain($0) }
+        }
     }
 
     public func customDomain(hostname: String) throws(StoreError) -> CustomDomain? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.customDomainColumns) FROM custom_domain WHERE hostname = ?"),
-                             arguments: [hostname]).map(Self.customDomain)
+        try readers.read { connection in
+            try connection.first(Self.customDomainByHostnameSQL, [.text(hostname)]) { Self.customDomain($0) }
         }
     }
 
     public func allCustomDomains() throws(StoreError) -> [CustomDomain] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.customDomainColumns) FROM custom_domain ORDER BY hostname").map(Self.customDomain)
+            try Row.fetchAll(db, sql: "SELECT \(Self.customDomainColumns) FROM custom_domain ORDER BY hostname").map { Self.customDomain($0) }
         }
     }
 

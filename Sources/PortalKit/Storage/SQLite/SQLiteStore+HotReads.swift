@@ -130,12 +130,19 @@ extension SQLiteStore {
     /// The row, and each wanted custom field extracted by SQLite from the JSON
     /// column (paths are bound, so no key can change the statement).
     private static func portalIssueSelect(_ detail: PortalIssueDetail, arguments: inout [SQLiteArgument]) -> String {
-        var sql = "SELECT \(issueColumns), c.name, c.email, co.name"
         for field in detail.customFields {
-            sql += ", json_extract(i.custom_fields, ?)"
-            arguments.append(.text("$.\"" + field.key.replacingOccurrences(of: "\"", with: "") + "\""))
+            arguments.append(.text("$.\"" + String(field.key.unicodeScalars.filter { $0 != "\"" }) + "\""))
         }
-        return sql + " " + portalIssueFrom
+        let count = detail.customFields.count
+        return count < portalIssueSelects.count ? portalIssueSelects[count] : portalIssueSelect(customFieldCount: count)
+    }
+
+    /// The SELECT … FROM for 0 to 15 extracted custom fields, built once.
+    private static let portalIssueSelects = (0..<16).map(portalIssueSelect(customFieldCount:))
+
+    private static func portalIssueSelect(customFieldCount: Int) -> String {
+        "SELECT \(issueColumns), c.name, c.email, co.name"
+            + String(repeating: ", json_extract(i.custom_fields, ?)", count: customFieldCount) + " " + portalIssueFrom
     }
 
     /// The scope as a condition on the issue row: the access level, in SQL.
