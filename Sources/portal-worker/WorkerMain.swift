@@ -82,6 +82,12 @@ enum WorkerMain {
                                  maxConcurrentResponses: configuration.concurrency),
             responder: WorkerResponder(application: application),
             logger: logger)
+        do {
+            try store.startBackgroundCheckpoints()
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            return 1
+        }
         server.start()
         application.mailSender.start()
         logger.notice("ready", metadata: [

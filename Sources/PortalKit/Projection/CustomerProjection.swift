@@ -87,16 +87,5 @@ public struct CustomerProjection: Sendable {
 
     /// The customer-facing status labels in workspace order, each once, with
     /// the internal keys they cover (two keys may share a label).
-    public var statusFilters: [(label: String, keys: [String])] {
-        var result: [(label: String, keys: [String])] = []
-        for status in workspace.issueStatuses {
-            let label = settings.issueStatusLabel(status.key)
-            if let index = result.firstIndex(where: { $0.label.lowercased() == label.lowercased() }) {
-                result[index].keys.append(status.key)
-            } else {
-                result.append((label, [status.key]))
-            }
-        }
-        return result
-    }
+    public var statusFilters: [(label: String, keys: [String])] { presentation.statusFilters }
 }

@@ -46,6 +46,9 @@ public struct PortalPresentation: Sendable {
     public let statusLabels: [String: String]
     public let taskStatusLabels: [String: String]
     public let priorityLabels: [String: String]
+    /// The customer-facing status labels in workspace order, each once, with
+    /// the internal keys they cover (two keys may share a label).
+    public let statusFilters: [(label: String, keys: [String])]
 
     public init(workspace: Workspace, settings: PortalSettings) {
         visibleKeys = Set(settings.issueFields.filter(\.visible).map(\.key))
@@ -63,6 +66,16 @@ public struct PortalPresentation: Sendable {
         for status in workspace.taskStatuses { tasks[status.key] = settings.taskStatusLabel(status.key) }
         taskStatusLabels = tasks
         priorityLabels = Dictionary(uniqueKeysWithValues: workspace.priorities.map { ($0, PortalSettings.readable($0)) })
+        var filters: [(label: String, keys: [String])] = []
+        for status in workspace.issueStatuses {
+            let label = settings.issueStatusLabel(status.key)
+            if let index = filters.firstIndex(where: { $0.label.lowercased() == label.lowercased() }) {
+                filters[index].keys.append(status.key)
+            } else {
+                filters.append((label, [status.key]))
+            }
+        }
+        statusFilters = filters
     }
 
     public func isVisible(_ key: String) -> Bool { visibleKeys.contains(key) }

@@ -46,14 +46,15 @@ extension Timestamp {
 
     private static func appendDigits(_ value: Int64, minimumWidth: Int, to text: inout [UInt8]) {
         if value < 0 { text.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = text.count
-        repeat {
-            text.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        while text.count - start < minimumWidth { text.append(UInt8(ascii: "0")) }
-        text[start...].reverse()
+        let magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        var width = 1
+        while magnitude / divisor >= 10 { divisor *= 10; width += 1 }
+        for _ in width..<max(width, minimumWidth) { text.append(UInt8(ascii: "0")) }
+        while divisor > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        }
     }
 
     private static func startOfDay(_ milliseconds: Int64) -> Int64 {

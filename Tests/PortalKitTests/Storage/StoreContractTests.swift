@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PortalKit
 
@@ -196,6 +197,28 @@ struct SQLiteStoreTests {
                            arguments: [after.updatedAt + 5, workspace.id.rawValue])
         }
         #expect(try store.workspaceRevision(id: workspace.id)?.updatedAt == after.updatedAt + 5)
+    }
+
+    @Test("with background checkpoints, committed pages reach the database file without a request paying for it")
+    func backgroundCheckpoints() throws {
+        let store = try makeStore()
+        let workspace = try store.createWorkspace(NewWorkspace(slug: "acme", name: "Acme"), at: now)
+        func fileSize() throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
+        }
+        try store.startBackgroundCheckpoints(every: 0.05)
+        defer { try? store.close() }
+        let before = try fileSize()
+        // About 1 MB: well under SQLite's own 1 000-page automatic checkpoint.
+        try store.write { db in
+            for index in 0..<2_000 {
+                try db.execute(sql: "INSERT INTO company (workspace_id, name, created_at, updated_at) VALUES (?, ?, 0, 0)",
+                               arguments: [workspace.id.rawValue, String(repeating: "x", count: 500) + "\(index)"])
+            }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while try fileSize() < before + 900_000, Date() < deadline { usleep(20_000) }
+        #expect(try fileSize() >= before + 900_000)
     }
 
     @Test("the demo seed builds a workspace with every access level and status")

@@ -8,6 +8,8 @@ public final class SQLiteStore: PortalStore {
     /// Connections for the hot-path reads (see `SQLiteReadConnections`).
     let readers: SQLiteReadConnections
     public let path: String
+    /// Set by `startBackgroundCheckpoints` (the worker); nil in short-lived tools.
+    private let checkpointer = SpinningLock<SQLiteCheckpointer?>(nil)
 
     public struct Options: Sendable {
         /// Reader connections; each holds its own page cache, so more is not free.
@@ -54,7 +56,23 @@ public final class SQLiteStore: PortalStore {
         _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
+    /// For a long-running process: WAL checkpoints move off the request path
+    /// to a thread of their own (see `SQLiteCheckpointer`).
+    public func startBackgroundCheckpoints(every interval: Double = 0.2) throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.backstopPages)")
+            }
+        } catch {
+            throw StoreError(error)
+        }
+        let started = SQLiteCheckpointer(path: path, interval: interval)
+        started.start()
+        checkpointer.withLock { $0 = started }
+    }
+
     public func close() throws(StoreError) {
+        checkpointer.withLock { $0 }?.stop()
         readers.close()
         do { try pool.close() } catch { throw StoreError(error) }
     }
