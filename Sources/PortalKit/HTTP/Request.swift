@@ -78,14 +78,20 @@ public struct Request: Sendable {
     public func header(_ name: HTTPField.Name) -> String? { head.headerFields[name] }
 
     /// The value of one cookie, parsed from the `Cookie` header(s).
+    /// Cookie names and values are ASCII tokens, so this works on bytes.
     public func cookie(_ name: String) -> String? {
+        let wanted = name.utf8
         for header in head.headerFields[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.drop(while: { $0 == " " })
-                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
+            for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+                let trimmed = pair.drop(while: { $0 == UInt8(ascii: " ") })
+                guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")),
+                      trimmed[..<equals].elementsEqual(wanted)
+                else { continue }
                 var value = trimmed[trimmed.index(after: equals)...]
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
-                return String(value)
+                if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                    value = value.dropFirst().dropLast()
+                }
+                return String(decoding: value, as: UTF8.self)
             }
         }
         return nil

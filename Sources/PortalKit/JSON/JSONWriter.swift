@@ -64,6 +64,21 @@ public struct JSONWriter {
         afterKey = true
     }
 
+    /// A key written in the source: copied as it is, without the escaping
+    /// scan (a list answer writes hundreds of them). Such keys are plain
+    /// ASCII names; the assertion catches any that is not in the tests.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        name.withUTF8Buffer { utf8 in
+            assert(!utf8.contains(where: Self.mustEscape), "a key literal that needs escaping: \(name)")
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
     // MARK: Values
 
     public mutating func string(_ value: String) {
@@ -131,35 +146,35 @@ public struct JSONWriter {
 
     // MARK: Fields (key + value)
 
-    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
-    public mutating func field(_ name: String, _ value: String?) {
+    public mutating func field(_ name: StaticString, _ value: String) { key(name); string(value) }
+    public mutating func field(_ name: StaticString, _ value: String?) {
         key(name)
         if let value { string(value) } else { null() }
     }
-    public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
-    public mutating func field(_ name: String, _ value: Int64) { key(name); int(value) }
-    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
-    public mutating func field(_ name: String, _ value: Bool?) {
+    public mutating func field(_ name: StaticString, _ value: Int) { key(name); int(value) }
+    public mutating func field(_ name: StaticString, _ value: Int64) { key(name); int(value) }
+    public mutating func field(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: StaticString, _ value: Bool?) {
         key(name)
         if let value { bool(value) } else { null() }
     }
-    public mutating func field(_ name: String, _ value: Timestamp) { key(name); timestamp(value) }
-    public mutating func field(_ name: String, _ value: Timestamp?) {
+    public mutating func field(_ name: StaticString, _ value: Timestamp) { key(name); timestamp(value) }
+    public mutating func field(_ name: StaticString, _ value: Timestamp?) {
         key(name)
         if let value { timestamp(value) } else { null() }
     }
-    public mutating func field<Entity>(_ name: String, _ value: Identifier<Entity>) { key(name); int(value.rawValue) }
-    public mutating func field<Entity>(_ name: String, _ value: Identifier<Entity>?) {
+    public mutating func field<Entity>(_ name: StaticString, _ value: Identifier<Entity>) { key(name); int(value.rawValue) }
+    public mutating func field<Entity>(_ name: StaticString, _ value: Identifier<Entity>?) {
         key(name)
         if let value { int(value.rawValue) } else { null() }
     }
-    public mutating func field(_ name: String, _ value: [String]) {
+    public mutating func field(_ name: StaticString, _ value: [String]) {
         key(name)
         beginArray()
         for element in value { string(element) }
         endArray()
     }
-    public mutating func field(_ name: String, _ value: JSONValue) { key(name); self.value(value) }
+    public mutating func field(_ name: StaticString, _ value: JSONValue) { key(name); self.value(value) }
 
     /// Appends a complete, already-encoded JSON value.
     public mutating func raw(_ json: [UInt8]) {
@@ -201,28 +216,46 @@ public struct JSONWriter {
         }
     }
 
-    /// Bytes below 64 that must be escaped, as bits: control characters, `"`,
-    /// and `<` `>` `&` too, so JSON can never close a <script> or start markup
-    /// if it is embedded in a page. Above 63 only the backslash is escaped.
-    private static let escapedBelow64: UInt64 = 0x5000_0044_FFFF_FFFF
+    /// Whether any of eight bytes must be escaped (see `mustEscape`).
+    @inline(__always)
+    private static func wordNeedsEscape(_ word: UInt64) -> Bool {
+        WordScan.containsControl(word) || WordScan.contains(word, UInt8(ascii: "\"")) || WordScan.contains(word, UInt8(ascii: "\\"))
+            || WordScan.contains(word, UInt8(ascii: "<")) || WordScan.contains(word, UInt8(ascii: ">"))
+            || WordScan.contains(word, UInt8(ascii: "&"))
+    }
 
+    /// Control characters, `"` and `\\` must be escaped; `<` `>` `&` are too, so
+    /// JSON can never close a <script> or start markup if it is embedded in a
+    /// page. The bytes below 64 are a bit mask; above 63 only the backslash.
     @inline(__always)
     private static func mustEscape(_ byte: UInt8) -> Bool {
-        byte < 64 ? (escapedBelow64 >> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "\\")
+        let escapedBelow64: UInt64 = 0x5000_0044_FFFF_FFFF
+        return byte < 64 ? (escapedBelow64 &>> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "\\")
     }
 
     private mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
+            let count = utf8.count
             // Runs that need no escaping (almost everything) are copied whole.
             var runStart = 0
-            for index in utf8.indices where Self.mustEscape(utf8[index]) {
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                appendEscaped(utf8[index])
-                runStart = index + 1
+            var index = 0
+            while index < count {
+                if index + 8 <= count, !Self.wordNeedsEscape(WordScan.load(base + index)) {
+                    index += 8
+                    continue
+                }
+                let byte = base[index]
+                if Self.mustEscape(byte) {
+                    if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart)) }
+                    appendEscaped(byte)
+                    runStart = index + 1
+                }
+                index += 1
             }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

@@ -246,29 +246,45 @@ struct TemplateRenderer {
         return value
     }
 
-    private static let escapes: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for byte in [0x26, 0x3C, 0x3E, 0x22, 0x27] { table[byte] = 1 }
-        return table
-    }()
+    /// `&` `<` `>` `"` `'`: enough for text and for quoted attribute values.
+    @inline(__always)
+    private static func mustEscape(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
+    }
+
+    @inline(__always)
+    private static func wordNeedsEscape(_ word: UInt64) -> Bool {
+        WordScan.contains(word, 0x26) || WordScan.contains(word, 0x3C) || WordScan.contains(word, 0x3E)
+            || WordScan.contains(word, 0x22) || WordScan.contains(word, 0x27)
+    }
 
     private mutating func appendEscaped(_ value: TemplateValue) {
         switch value {
         case .string(var string):
             string.withUTF8 { utf8 in
+                guard let base = utf8.baseAddress else { return }
+                let count = utf8.count
                 var runStart = 0
-                for index in 0..<utf8.count where Self.escapes[Int(utf8[index])] != 0 {
-                    if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                    switch utf8[index] {
+                var index = 0
+                while index < count {
+                    if index + 8 <= count, !Self.wordNeedsEscape(WordScan.load(base + index)) {
+                        index += 8
+                        continue
+                    }
+                    let byte = base[index]
+                    index += 1
+                    guard Self.mustEscape(byte) else { continue }
+                    if runStart < index - 1 { output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - 1 - runStart)) }
+                    switch byte {
                     case 0x26: output.append(contentsOf: "&amp;".utf8)
                     case 0x3C: output.append(contentsOf: "&lt;".utf8)
                     case 0x3E: output.append(contentsOf: "&gt;".utf8)
                     case 0x22: output.append(contentsOf: "&quot;".utf8)
                     default: output.append(contentsOf: "&#39;".utf8)
                     }
-                    runStart = index + 1
+                    runStart = index
                 }
-                if runStart < utf8.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+                if runStart < count { output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
             }
         case .number(let number):
             output.append(contentsOf: String(number).utf8)

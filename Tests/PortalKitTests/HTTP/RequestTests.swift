@@ -46,6 +46,10 @@ struct RequestTests {
         #expect(parsed.cookie("woes_portal_session") == "abc")
         #expect(parsed.cookie("a") == "1")
         #expect(parsed.cookie("missing") == nil)
+        #expect(parsed.cookie("woes_portal") == nil)
+        let quoted = try request("/", headers: [.cookie: "x=\"q v\";y=\"\""])
+        #expect(quoted.cookie("x") == "q v")
+        #expect(quoted.cookie("y") == "")
     }
 
     @Test("JSON bodies: wrong media type 415, broken JSON 400, not an object 422")

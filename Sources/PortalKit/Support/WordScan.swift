@@ -1,0 +1,30 @@
+/// Tests on eight bytes at once (SWAR), for the escapers of JSON and HTML:
+/// almost all text needs no escaping, and scanning it a word at a time is
+/// several times faster than byte by byte (measured: the JSON escaper's byte
+/// loop was a sixth of a list request's instructions).
+///
+/// Both tests are exact as yes/no answers (Bit Twiddling Hacks, `haszero`
+/// and `hasless`); on "yes" the caller looks at the eight bytes one by one.
+enum WordScan {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any byte of `word` equals `byte`.
+    @inline(__always)
+    static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let difference = word ^ (ones &* UInt64(byte))
+        return (difference &- ones) & ~difference & highBits != 0
+    }
+
+    /// Whether any byte of `word` is a control character (below 0x20).
+    @inline(__always)
+    static func containsControl(_ word: UInt64) -> Bool {
+        (word &- ones &* 0x20) & ~word & highBits != 0
+    }
+
+    /// The eight bytes at `pointer`, in memory order, whatever the alignment.
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
+        UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
+    }
+}
