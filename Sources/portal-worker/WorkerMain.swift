@@ -24,11 +24,7 @@ enum WorkerMain {
             FileHandle.standardError.write(Data("portal-worker: \(error)\n".utf8))
             return 2
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "portal-worker")
 
         let store: SQLiteStore

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+/// One log line per event, `key=value` style, written with a single
+/// `write(2)` so lines from request threads never interleave:
+///
+///     2026-11-26T17:40:00.123Z info portal-worker: request duration_ms=0.21 host=acme.portal.example.net method=GET path=/ request_id=7f3a… status=200
+///
+/// Values come from requests (paths, hosts), so anything that is not a plain
+/// token is quoted and control characters are escaped: a request cannot forge
+/// a log line. swift-log's StreamLogHandler printed them raw, and its
+/// formatting was 7 % of the worker's time under load.
+public struct LineLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let fileDescriptor: Int32
+    private let clock: @Sendable () -> Timestamp
+
+    public init(label: String, level: Logger.Level, fileDescriptor: Int32 = STDERR_FILENO,
+                clock: @escaping @Sendable () -> Timestamp = { SystemClock().now() }) {
+        self.label = label
+        self.logLevel = level
+        self.fileDescriptor = fileDescriptor
+        self.clock = clock
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let line = Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
+                               providerMetadata: metadataProvider?.get())
+        line.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// The line's bytes, newline included. Keys are sorted, so lines diff well.
+    static func format(event: LogEvent, label: String, at time: Timestamp, handlerMetadata: Logger.Metadata,
+                       providerMetadata: Logger.Metadata?) -> [UInt8] {
+        var fields = handlerMetadata
+        if let providerMetadata { fields.merge(providerMetadata) { _, new in new } }
+        if let explicit = event.metadata { fields.merge(explicit) { _, new in new } }
+        if let error = event.error { fields["error"] = "\(error)" }
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        time.appendISO8601(to: &line)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(contentsOf: ": ".utf8)
+        appendValue(event.message.description, to: &line)
+        for key in fields.keys.sorted() {
+            line.append(UInt8(ascii: " "))
+            appendValue(key, to: &line)
+            line.append(UInt8(ascii: "="))
+            appendValue(fields[key]!.description, to: &line)
+        }
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// Plain tokens as they are; anything else in quotes, with `"`, `\` and
+    /// control characters escaped.
+    static func appendValue(_ text: String, to line: inout [UInt8]) {
+        let utf8 = text.utf8
+        let plain = !utf8.isEmpty && !utf8.contains { $0 <= 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D || $0 == 0x7F }
+        if plain {
+            line.append(contentsOf: utf8)
+            return
+        }
+        line.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            switch byte {
+            case 0x22, 0x5C:
+                line.append(UInt8(ascii: "\\"))
+                line.append(byte)
+            case 0x0A:
+                line.append(contentsOf: "\\n".utf8)
+            case 0..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                line.append(contentsOf: "\\x".utf8)
+                line.append(hex[Int(byte >> 4)])
+                line.append(hex[Int(byte & 0x0F)])
+            default:
+                line.append(byte)
+            }
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+}
