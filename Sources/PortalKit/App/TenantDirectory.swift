@@ -14,6 +14,7 @@ final class TenantDirectory: Sendable {
         let workspace: Workspace
         let settings: PortalSettings
         let presentation: PortalPresentation
+        let brand: PortalBrand
     }
 
     init(store: any PortalStore) {
@@ -51,7 +52,7 @@ final class TenantDirectory: Sendable {
         guard let entry = try entry(revision: revision) else { return nil }
         let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
         return PortalTenant(workspace: entry.workspace, settings: entry.settings, settingsVersion: revision.settingsVersion,
-                            settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation)
+                            settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation, brand: entry.brand)
     }
 
     private func entry(revision: WorkspaceRevision) throws -> Entry? {
@@ -61,7 +62,8 @@ final class TenantDirectory: Sendable {
         let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
             ?? .defaults(for: workspace)
         let entry = Entry(revision: revision, workspace: workspace, settings: settings,
-                          presentation: PortalPresentation(workspace: workspace, settings: settings))
+                          presentation: PortalPresentation(workspace: workspace, settings: settings),
+                          brand: PortalBrand(settings: settings))
         cache.withLock { $0[revision.id] = entry }
         return entry
     }

@@ -65,12 +65,21 @@ public struct PortalTenant: Sendable {
 
     /// The settings' decisions about showing issues, computed once per version.
     public let presentation: PortalPresentation
+    /// The page shell's branding, also computed once per version.
+    let brand: PortalBrand
 
     public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
                 host: String, presentation: PortalPresentation? = nil) {
+        self.init(workspace: workspace, settings: settings, settingsVersion: settingsVersion, settingsUpdatedAt: settingsUpdatedAt,
+                  host: host, presentation: presentation, brand: nil)
+    }
+
+    init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
+         host: String, presentation: PortalPresentation?, brand: PortalBrand?) {
         self.workspace = workspace
         self.settings = settings
         self.presentation = presentation ?? PortalPresentation(workspace: workspace, settings: settings)
+        self.brand = brand ?? PortalBrand(settings: settings)
         self.settingsVersion = settingsVersion
         self.settingsUpdatedAt = settingsUpdatedAt
         self.host = host

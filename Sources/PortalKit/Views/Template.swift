@@ -124,6 +124,22 @@ enum TemplateValue {
     case none
 
     init(_ any: Any) {
+        // The common types by identity first: a failed `as?` costs a search of
+        // the conformance tables, and a chain of them was most of a page's
+        // context conversion. A cast to the exact dynamic type is cheap.
+        switch ObjectIdentifier(type(of: any)) {
+        case ObjectIdentifier(String.self): self = .string(any as! String)
+        case ObjectIdentifier(Bool.self): self = .bool(any as! Bool)
+        case ObjectIdentifier([String: Any].self): self = .object(TemplateObject(any as! [String: Any]))
+        case ObjectIdentifier([[String: Any]].self): self = .list((any as! [[String: Any]]).map { .object(TemplateObject($0)) })
+        case ObjectIdentifier(TemplateValue.self): self = any as! TemplateValue
+        case ObjectIdentifier([TemplateValue].self): self = .list(any as! [TemplateValue])
+        case ObjectIdentifier(Int.self): self = .number(Int64(any as! Int))
+        default: self.init(casting: any)
+        }
+    }
+
+    private init(casting any: Any) {
         switch any {
         case let string as String: self = .string(string)
         case let bool as Bool: self = .bool(bool)
@@ -131,7 +147,7 @@ enum TemplateValue {
         case let list as [[String: Any]]: self = .list(list.map { .object(TemplateObject($0)) })
         case let value as TemplateValue: self = value
         case let list as [TemplateValue]: self = .list(list)
-        case let list as [Any]: self = .list(list.map(TemplateValue.init))
+        case let list as [Any]: self = .list(list.map { TemplateValue($0) })
         case let number as Int: self = .number(Int64(number))
         case let number as Int64: self = .number(number)
         default: self = .none
@@ -167,7 +183,9 @@ struct TemplateObject {
     }
 
     subscript(name: String) -> TemplateValue? {
-        for field in fields where field.name == name { return field.value }
+        // Lengths first: most names differ in length, and that test is inline.
+        let length = name.utf8.count
+        for field in fields where field.name.utf8.count == length && field.name == name { return field.value }
         return nil
     }
 }

@@ -16,22 +16,8 @@ struct PortalChrome {
     }
 
     var context: [String: Any] {
-        let settings = tenant.settings
-        let accent = AccentColor(settings.accentColor) ?? AccentColor("#4f46e5")!
         var context: [String: Any] = [
-            "brand": [
-                "name": settings.name,
-                "logoUrl": settings.logoURL ?? "",
-                "hasLogo": settings.logoURL != nil,
-                "hasHeaderLinks": !settings.headerLinks.isEmpty,
-                "hasFooter": !settings.footerSections.isEmpty,
-                "accent": accent.hex,
-                "accentText": accent.foreground.hex,
-                "headerLinks": settings.headerLinks.map { ["label": $0.label, "url": $0.url] },
-                "footerSections": settings.footerSections.map { section in
-                    ["title": section.title, "links": section.links.map { ["label": $0.label, "url": $0.url] }] as [String: Any]
-                },
-            ] as [String: Any],
+            "brand": tenant.brand.context,
             "urls": ["home": links.home, "newIssue": links.newIssue],
             "readOnly": preview != nil,
         ]
@@ -46,6 +32,30 @@ struct PortalChrome {
         }
         if let preview { context["preview"] = preview }
         return context
+    }
+}
+
+/// The branded parts of the shell: they depend on the settings only, so the
+/// tenant cache builds them once per settings version, not once per page.
+struct PortalBrand: Sendable {
+    let context: TemplateValue
+
+    init(settings: PortalSettings) {
+        let accent = AccentColor(settings.accentColor) ?? AccentColor("#4f46e5")!
+        let brand: [String: Any] = [
+            "name": settings.name,
+            "logoUrl": settings.logoURL ?? "",
+            "hasLogo": settings.logoURL != nil,
+            "hasHeaderLinks": !settings.headerLinks.isEmpty,
+            "hasFooter": !settings.footerSections.isEmpty,
+            "accent": accent.hex,
+            "accentText": accent.foreground.hex,
+            "headerLinks": settings.headerLinks.map { ["label": $0.label, "url": $0.url] },
+            "footerSections": settings.footerSections.map { section in
+                ["title": section.title, "links": section.links.map { ["label": $0.label, "url": $0.url] }] as [String: Any]
+            },
+        ]
+        context = TemplateValue(brand)
     }
 }
 
