@@ -46,18 +46,23 @@ public struct PortalIssueQuery: Sendable, Equatable {
     }
 }
 
-/// What of an issue row's JSON columns a portal answer needs: tags only when
-/// visible, and only the visible custom fields (extracted by the database).
+/// What of an issue row a portal answer needs: tags only when visible, only
+/// the visible custom fields (extracted by the database), and the requester's
+/// and company's names only when they will be shown (each is a join per row).
 public struct PortalIssueDetail: Sendable, Equatable {
     public var tags: Bool
     public var customFields: [CustomFieldDefinition]
+    public var requesterName: Bool
+    public var companyName: Bool
 
-    public init(tags: Bool, customFields: [CustomFieldDefinition]) {
+    public init(tags: Bool, customFields: [CustomFieldDefinition], requesterName: Bool = true, companyName: Bool = true) {
         self.tags = tags
         self.customFields = customFields
+        self.requesterName = requesterName
+        self.companyName = companyName
     }
 
-    public static let none = PortalIssueDetail(tags: false, customFields: [])
+    public static let none = PortalIssueDetail(tags: false, customFields: [], requesterName: false, companyName: false)
 }
 
 /// The portal list's order: most recently updated first, then by id.
@@ -71,17 +76,16 @@ public struct PortalListPosition: Sendable, Equatable {
     }
 }
 
-/// An issue with the names the portal may show next to it.
+/// An issue with the names the portal may show next to it (nil when the
+/// detail did not ask for them).
 public struct PortalIssueRow: Sendable, Equatable {
     public var issue: Issue
     public var requesterName: String?
-    public var requesterEmail: EmailAddress
     public var companyName: String?
 
-    public init(issue: Issue, requesterName: String?, requesterEmail: EmailAddress, companyName: String?) {
+    public init(issue: Issue, requesterName: String?, companyName: String?) {
         self.issue = issue
         self.requesterName = requesterName
-        self.requesterEmail = requesterEmail
         self.companyName = companyName
     }
 }

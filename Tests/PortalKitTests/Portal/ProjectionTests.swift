@@ -51,6 +51,10 @@ struct ProjectionTests {
         let detail = f.portal(.get, "/api/portal/issues/\(bobIssue.ref)", as: "alice")
         #expect(detail["status"] == ["label": "Waiting on customer"])
         #expect(detail["requester"] == ["name": "Bob"])
+        // Names come through on lists too: the admin's company list joins the
+        // requester, the member's own list names them from their account.
+        #expect(f.portal(.get, "/api/portal/issues", as: "alice").text.contains(#""requester":{"name":"Bob"}"#))
+        #expect(f.portal(.get, "/api/portal/issues", as: "bob").text.contains(#""requester":{"name":"Bob"}"#))
         #expect(detail["customFields"] == [["key": "environment", "label": "Environment", "value": "production"]])
         #expect(detail["messages"]?.arrayValue?.first?.objectValue?["authorName"] == "Sam Support")
         #expect(detail["tags"] == nil)
@@ -73,7 +77,7 @@ struct ProjectionTests {
                           priority: "high", tags: ["x"], customFields: ["plan": "pro"], requesterID: viewer.id, companyID: nil,
                           formKey: nil, createdAt: workspace.createdAt, updatedAt: workspace.createdAt)
         let view = CustomerProjection(workspace: workspace, settings: settings, viewer: viewer).issue(
-            PortalIssueRow(issue: issue, requesterName: nil, requesterEmail: viewer.email, companyName: "Co"),
+            PortalIssueRow(issue: issue, requesterName: nil, companyName: "Co"),
             thread: ([], [IssueTask(id: TaskID(1), workspaceID: workspace.id, issueID: issue.id, title: "Do", status: "todo",
                                     position: 1, createdAt: issue.createdAt, updatedAt: issue.createdAt)]))
         #expect(view.title == "T")

@@ -65,11 +65,17 @@ struct PortalIssues: Sendable {
         return ListResult(issues: page.items.map { projection.issue($0) }, nextCursor: next)
     }
 
-    /// Tags and custom field values are decoded only when the portal shows them.
+    /// Tags, custom field values and names are read only when the portal
+    /// shows them. A member sees only their own issues, whose requester the
+    /// projection names from the viewer: no requester join for them.
     static func detail(_ principal: CustomerPrincipal) -> PortalIssueDetail {
         let presentation = principal.tenant.presentation
-        return PortalIssueDetail(tags: presentation.isVisible("tags"),
-                                 customFields: presentation.visibleCustomFields.compactMap { principal.workspace.customField($0.key) })
+        var ownIssuesOnly = false
+        if case .requester = principal.scope { ownIssuesOnly = true }
+        return PortalIssueDetail(tags: presentation.isVisible(.tags),
+                                 customFields: presentation.visibleCustomFields.compactMap { principal.workspace.customField($0.key) },
+                                 requesterName: presentation.isVisible(.requester) && !ownIssuesOnly,
+                                 companyName: presentation.isVisible(.company))
     }
 
     /// Words of a search: letters and digits only, at most ten.

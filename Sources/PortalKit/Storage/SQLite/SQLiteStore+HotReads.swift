@@ -121,28 +121,48 @@ extension SQLiteStore {
 
     private static let issueColumns = SQLiteRows.issueColumns.split(separator: ",")
         .map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-    private static let portalIssueFrom = """
-        FROM issue i
-        JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id
-        LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id
-        """
-
-    /// The row, and each wanted custom field extracted by SQLite from the JSON
-    /// column (paths are bound, so no key can change the statement).
+    /// The row, the names the detail asks for (each a join per row, so only
+    /// when shown), and each wanted custom field extracted by SQLite from the
+    /// JSON column (paths are bound, so no key can change the statement).
+    /// Columns: the issue's, then requester name (14), company name (15),
+    /// custom fields (16…).
     private static func portalIssueSelect(_ detail: PortalIssueDetail, arguments: inout [SQLiteArgument]) -> String {
         for field in detail.customFields {
             arguments.append(.text("$.\"" + String(field.key.unicodeScalars.filter { $0 != "\"" }) + "\""))
         }
-        let count = detail.customFields.count
-        return count < portalIssueSelects.count ? portalIssueSelects[count] : portalIssueSelect(customFieldCount: count)
+        let shape = PortalIssueSelectShape(detail)
+        return shape.customFieldCount < 16 ? portalIssueSelects[shape.index] : shape.sql
     }
 
-    /// The SELECT … FROM for 0 to 15 extracted custom fields, built once.
-    private static let portalIssueSelects = (0..<16).map(portalIssueSelect(customFieldCount:))
+    /// Every shape with up to 15 custom fields, built once.
+    private static let portalIssueSelects = (0..<64).map { PortalIssueSelectShape(index: $0).sql }
 
-    private static func portalIssueSelect(customFieldCount: Int) -> String {
-        "SELECT \(issueColumns), c.name, c.email, co.name"
-            + String(repeating: ", json_extract(i.custom_fields, ?)", count: customFieldCount) + " " + portalIssueFrom
+    private struct PortalIssueSelectShape {
+        var requesterName: Bool
+        var companyName: Bool
+        var customFieldCount: Int
+
+        init(_ detail: PortalIssueDetail) {
+            requesterName = detail.requesterName
+            companyName = detail.companyName
+            customFieldCount = detail.customFields.count
+        }
+
+        init(index: Int) {
+            requesterName = index & 1 != 0
+            companyName = index & 2 != 0
+            customFieldCount = index >> 2
+        }
+
+        var index: Int { (requesterName ? 1 : 0) | (companyName ? 2 : 0) | customFieldCount << 2 }
+
+        var sql: String {
+            var sql = "SELECT \(issueColumns), " + (requesterName ? "c.name" : "NULL") + ", " + (companyName ? "co.name" : "NULL")
+            sql += String(repeating: ", json_extract(i.custom_fields, ?)", count: customFieldCount) + " FROM issue i"
+            if requesterName { sql += " JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id" }
+            if companyName { sql += " LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id" }
+            return sql
+        }
     }
 
     /// The scope as a condition on the issue row: the access level, in SQL.
@@ -225,7 +245,7 @@ extension SQLiteStore {
     private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
         var customFields: [String: JSONValue] = [:]
         for (offset, field) in detail.customFields.enumerated() {
-            if let value = row.jsonValue(17 + Int32(offset), type: field.type) { customFields[field.key] = value }
+            if let value = row.jsonValue(16 + Int32(offset), type: field.type) { customFields[field.key] = value }
         }
         let issue = Issue(
             id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
@@ -234,8 +254,7 @@ extension SQLiteStore {
             customFields: customFields,
             requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
             formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13))
-        return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), requesterEmail: EmailAddress(trusted: row.text(15)),
-                              companyName: row.optionalText(16))
+        return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), companyName: row.optionalText(15))
     }
 
     private static func customerColumns(prefix: String) -> String {
