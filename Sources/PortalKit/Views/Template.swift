@@ -183,11 +183,36 @@ struct TemplateObject {
     }
 
     subscript(name: String) -> TemplateValue? {
-        // Lengths first: most names differ in length, and that test is inline.
-        let length = name.utf8.count
-        for field in fields where field.name.utf8.count == length && field.name == name { return field.value }
-        return nil
+        get {
+            // Lengths first: most names differ in length, and that test is inline.
+            let length = name.utf8.count
+            for field in fields where field.name.utf8.count == length && field.name == name { return field.value }
+            return nil
+        }
+        set {
+            let existing = fields.firstIndex { $0.name == name }
+            switch (existing, newValue) {
+            case (let index?, let value?): fields[index].value = value
+            case (let index?, nil): fields.remove(at: index)
+            case (nil, let value?): fields.append((name, value))
+            case (nil, nil): break
+            }
+        }
     }
+}
+
+/// Hot-path view models are written as literals of these, no `Any` involved:
+/// `let row: TemplateObject = ["ref": .string(ref), "hasTasks": true]`.
+extension TemplateObject: ExpressibleByDictionaryLiteral {
+    init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self.init(elements.map { (name: $0.0, value: $0.1) })
+    }
+}
+
+extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
 }
 
 /// Renders templates of a library into bytes.

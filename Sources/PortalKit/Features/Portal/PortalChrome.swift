@@ -1,7 +1,8 @@
 /// The branded shell every portal page (and the operator preview) renders in:
 /// name, logo, accent colour, header links and footer sections, plus who is
-/// signed in. Template contexts are plain dictionaries; Mustache escapes every
-/// value it prints.
+/// signed in. Contexts are dictionaries, except on the hot paths (issue rows,
+/// the issue page, form inputs), which build `TemplateValue`s directly; the
+/// template engine escapes every value it prints.
 struct PortalChrome {
     let tenant: PortalTenant
     var principal: CustomerPrincipal?
@@ -119,40 +120,42 @@ enum PortalViewModels {
         ]))
     }
 
-    static func detail(_ view: PortalIssueView) -> [String: Any] {
-        var context: [String: Any] = [
-            "ref": view.ref,
-            "title": view.title ?? view.ref,
-            "description": view.description ?? "",
-            "hasDescription": !(view.description ?? "").isEmpty,
-            "status": view.statusLabel ?? "",
-            "hasStatus": view.statusLabel != nil,
+    static func detail(_ view: PortalIssueView) -> TemplateValue {
+        var context: TemplateObject = [
+            "ref": .string(view.ref),
+            "title": .string(view.title ?? view.ref),
+            "description": .string(view.description ?? ""),
+            "hasDescription": .bool(!(view.description ?? "").isEmpty),
+            "status": .string(view.statusLabel ?? ""),
+            "hasStatus": .bool(view.statusLabel != nil),
         ]
-        var facts: [[String: Any]] = []
-        if let priority = view.priority { facts.append(["label": "Priority", "value": priority]) }
-        if let requester = view.requesterName { facts.append(["label": "Requester", "value": requester]) }
-        if let company = view.companyName { facts.append(["label": "Company", "value": company]) }
-        if let tags = view.tags, !tags.isEmpty { facts.append(["label": "Tags", "value": tags.joined(separator: ", ")]) }
-        for field in view.customFields { facts.append(["label": field.label, "value": display(field.value)]) }
-        if let created = view.createdAt { facts.append(["label": "Opened", "value": created.display]) }
-        if let updated = view.updatedAt { facts.append(["label": "Last update", "value": updated.display]) }
-        context["facts"] = facts
-        context["hasFacts"] = !facts.isEmpty
+        var facts: [TemplateValue] = []
+        func fact(_ label: String, _ value: String) { facts.append(.object(["label": .string(label), "value": .string(value)])) }
+        if let priority = view.priority { fact("Priority", priority) }
+        if let requester = view.requesterName { fact("Requester", requester) }
+        if let company = view.companyName { fact("Company", company) }
+        if let tags = view.tags, !tags.isEmpty { fact("Tags", tags.joined(separator: ", ")) }
+        for field in view.customFields { fact(field.label, display(field.value)) }
+        if let created = view.createdAt { fact("Opened", created.display) }
+        if let updated = view.updatedAt { fact("Last update", updated.display) }
+        context["facts"] = .list(facts)
+        context["hasFacts"] = .bool(!facts.isEmpty)
         if let tasks = view.tasks {
-            context["tasks"] = tasks.map { ["title": $0.title, "status": $0.statusLabel] }
-            context["hasTasks"] = !tasks.isEmpty
+            context["tasks"] = .list(tasks.map { .object(["title": .string($0.title), "status": .string($0.statusLabel)]) })
+            context["hasTasks"] = .bool(!tasks.isEmpty)
         }
-        context["messages"] = (view.messages ?? []).map { message in
-            [
-                "fromCustomer": message.role == .customer,
-                "author": message.authorName,
-                "body": message.body,
-                "time": message.createdAt.display,
-                "timestamp": message.createdAt.iso8601,
-            ] as [String: Any]
-        }
-        context["hasMessages"] = !(view.messages ?? []).isEmpty
-        return context
+        let messages = view.messages ?? []
+        context["messages"] = .list(messages.map { message in
+            .object([
+                "fromCustomer": .bool(message.role == .customer),
+                "author": .string(message.authorName),
+                "body": .string(message.body),
+                "time": .string(message.createdAt.display),
+                "timestamp": .string(message.createdAt.iso8601),
+            ])
+        })
+        context["hasMessages"] = .bool(!messages.isEmpty)
+        return .object(context)
     }
 
     /// A value as text: lists joined, booleans as Yes/No.
@@ -170,11 +173,11 @@ enum PortalViewModels {
 
     /// One input of a form: its kind, current value and error.
     static func input(key: String, label: String, type: FieldType, required: Bool, options: [String], value: JSONValue,
-                      error: String?) -> [String: Any] {
-        let id = "field-" + key.replacingOccurrences(of: ".", with: "-")
-        var context: [String: Any] = [
-            "name": key, "id": id, "label": label, "required": required, "error": error ?? "", "hasError": error != nil,
-            "errorId": id + "-error",
+                      error: String?) -> TemplateValue {
+        let id = "field-" + String(key.map { $0 == "." ? "-" : $0 })
+        var context: TemplateObject = [
+            "name": .string(key), "id": .string(id), "label": .string(label), "required": .bool(required),
+            "error": .string(error ?? ""), "hasError": .bool(error != nil), "errorId": .string(id + "-error"),
         ]
         switch type {
         case .textarea: context["isTextarea"] = true
@@ -183,7 +186,7 @@ enum PortalViewModels {
         case .boolean: context["isBoolean"] = true
         default:
             context["isInput"] = true
-            context["inputType"] = inputType(type)
+            context["inputType"] = .string(inputType(type))
             if type == .decimal { context["step"] = "any"; context["hasStep"] = true }
             if type == .number { context["step"] = "1"; context["hasStep"] = true }
         }
@@ -193,10 +196,10 @@ enum PortalViewModels {
         case .null: selected = []
         default: selected = [display(value)]
         }
-        context["value"] = selected.first ?? ""
-        context["checked"] = value == .bool(true)
-        context["options"] = options.map { ["value": $0, "selected": selected.contains($0)] as [String: Any] }
-        return context
+        context["value"] = .string(selected.first ?? "")
+        context["checked"] = .bool(value == .bool(true))
+        context["options"] = .list(options.map { .object(["value": .string($0), "selected": .bool(selected.contains($0))]) })
+        return .object(context)
     }
 
     static func inputType(_ type: FieldType) -> String {
