@@ -219,9 +219,9 @@ public struct JSONWriter {
     /// Whether any of eight bytes must be escaped (see `mustEscape`).
     @inline(__always)
     private static func wordNeedsEscape(_ word: UInt64) -> Bool {
-        WordScan.containsControl(word) || WordScan.contains(word, UInt8(ascii: "\"")) || WordScan.contains(word, UInt8(ascii: "\\"))
-            || WordScan.contains(word, UInt8(ascii: "<")) || WordScan.contains(word, UInt8(ascii: ">"))
-            || WordScan.contains(word, UInt8(ascii: "&"))
+        // `"` 0x22 and `&` 0x26 differ only in 0x04; `<` 0x3C and `>` 0x3E only in 0x02.
+        WordScan.containsControl(word) || WordScan.contains(word, UInt8(ascii: "\\"))
+            || WordScan.contains(word, UInt8(ascii: "&"), ignoring: 0x04) || WordScan.contains(word, UInt8(ascii: ">"), ignoring: 0x02)
     }
 
     /// Control characters, `"` and `\\` must be escaped; `<` `>` `&` are too, so
@@ -243,9 +243,14 @@ public struct JSONWriter {
             var runStart = 0
             var index = 0
             while index < count {
-                if index + 8 <= count, !Self.wordNeedsEscape(WordScan.load(base + index)) {
-                    index += 8
-                    continue
+                if index + 8 <= count {
+                    if !Self.wordNeedsEscape(WordScan.load(base + index)) {
+                        index += 8
+                        continue
+                    }
+                } else if count >= 8, !Self.wordNeedsEscape(WordScan.load(base + count - 8)) {
+                    // The last eight bytes, overlapping what was checked: clean, so the rest is too.
+                    break
                 }
                 let byte = base[index]
                 if Self.mustEscape(byte) {

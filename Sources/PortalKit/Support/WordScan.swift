@@ -16,6 +16,14 @@ enum WordScan {
         return (difference &- ones) & ~difference & highBits != 0
     }
 
+    /// Whether any byte of `word` equals `byte` once `mask` is OR-ed into it:
+    /// one test for two characters that differ in one bit (`<` and `>`
+    /// are 0x3C and 0x3E: mask 0x02, byte 0x3E).
+    @inline(__always)
+    static func contains(_ word: UInt64, _ byte: UInt8, ignoring mask: UInt8) -> Bool {
+        contains(word | (ones &* UInt64(mask)), byte)
+    }
+
     /// Whether any byte of `word` is a control character (below 0x20).
     @inline(__always)
     static func containsControl(_ word: UInt64) -> Bool {

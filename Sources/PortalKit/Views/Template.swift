@@ -297,8 +297,9 @@ struct TemplateRenderer {
 
     @inline(__always)
     private static func wordNeedsEscape(_ word: UInt64) -> Bool {
-        WordScan.contains(word, 0x26) || WordScan.contains(word, 0x3C) || WordScan.contains(word, 0x3E)
-            || WordScan.contains(word, 0x22) || WordScan.contains(word, 0x27)
+        // `"` 0x22, `&` 0x26 and `'` 0x27 are all 0x27 once 0x05 is set (so is `#` 0x23: the
+        // byte-by-byte check sorts that out); `<` 0x3C and `>` 0x3E differ only in 0x02.
+        WordScan.contains(word, 0x27, ignoring: 0x05) || WordScan.contains(word, 0x3E, ignoring: 0x02)
     }
 
     private mutating func appendEscaped(_ value: TemplateValue) {
@@ -310,9 +311,13 @@ struct TemplateRenderer {
                 var runStart = 0
                 var index = 0
                 while index < count {
-                    if index + 8 <= count, !Self.wordNeedsEscape(WordScan.load(base + index)) {
-                        index += 8
-                        continue
+                    if index + 8 <= count {
+                        if !Self.wordNeedsEscape(WordScan.load(base + index)) {
+                            index += 8
+                            continue
+                        }
+                    } else if count >= 8, !Self.wordNeedsEscape(WordScan.load(base + count - 8)) {
+                        break  // the last eight bytes, overlapping what was checked, are clean
                     }
                     let byte = base[index]
                     index += 1

@@ -17,14 +17,17 @@ struct WordScanTests {
                     #expect(WordScan.contains(word, probe) == bytes.contains(probe))
                 }
                 #expect(WordScan.containsControl(word) == bytes.contains { $0 < 0x20 })
+                for (probe, mask): (UInt8, UInt8) in [(0x26, 0x04), (0x3E, 0x02), (0x27, 0x05)] {
+                    #expect(WordScan.contains(word, probe, ignoring: mask) == bytes.contains { $0 | mask == probe })
+                }
             }
         }
     }
 
     @Test("a special character anywhere in a long string is escaped exactly once, in JSON and in HTML")
     func everyPosition() throws {
-        for special in ["\"", "\\", "\n", "\u{01}", "<", ">", "&", "'", "é"] {
-            for length in [1, 7, 8, 9, 15, 16, 17, 33] {
+        for special in ["\"", "\\", "\n", "\u{01}", "<", ">", "&", "'", "#", "é"] {
+            for length in [1, 7, 8, 9, 10, 15, 16, 17, 23, 33] {
                 for position in 0..<length {
                     var characters = Array(repeating: "a", count: length)
                     characters[position] = special
@@ -41,6 +44,19 @@ struct WordScanTests {
                 }
             }
         }
+    }
+
+    @Test("several special characters, close together and across word edges", arguments: [
+        "<a>\"b\"&c\\d'e#", "abcdefg<", "abcdefgh<>", "<<<<<<<<<", "plain text with an ending quote\"", "#'#'#'#'#'",
+    ])
+    func mixed(_ text: String) throws {
+        var json = JSONWriter()
+        json.string(text)
+        #expect(json.string == Self.referenceJSON(text))
+        let html = Views(templates: ["t": try Template(parsing: "{{v}}")]).renderString("t", ["v": text])
+        #expect(html == text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;"))
     }
 
     /// The escaping JSONWriter promises, written the slow, obvious way.
