@@ -237,30 +237,8 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress else { return }
-            let count = utf8.count
-            // Runs that need no escaping (almost everything) are copied whole.
-            var runStart = 0
-            var index = 0
-            while index < count {
-                if index + 8 <= count {
-                    if !Self.wordNeedsEscape(WordScan.load(base + index)) {
-                        index += 8
-                        continue
-                    }
-                } else if count >= 8, !Self.wordNeedsEscape(WordScan.load(base + count - 8)) {
-                    // The last eight bytes, overlapping what was checked: clean, so the rest is too.
-                    break
-                }
-                let byte = base[index]
-                if Self.mustEscape(byte) {
-                    if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart)) }
-                    appendEscaped(byte)
-                    runStart = index + 1
-                }
-                index += 1
-            }
-            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
+            WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
+                                plain: { bytes.append(contentsOf: $0) }, special: { appendEscaped($0) })
         }
         bytes.append(UInt8(ascii: "\""))
     }

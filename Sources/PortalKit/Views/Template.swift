@@ -306,33 +306,17 @@ struct TemplateRenderer {
         switch value {
         case .string(var string):
             string.withUTF8 { utf8 in
-                guard let base = utf8.baseAddress else { return }
-                let count = utf8.count
-                var runStart = 0
-                var index = 0
-                while index < count {
-                    if index + 8 <= count {
-                        if !Self.wordNeedsEscape(WordScan.load(base + index)) {
-                            index += 8
-                            continue
-                        }
-                    } else if count >= 8, !Self.wordNeedsEscape(WordScan.load(base + count - 8)) {
-                        break  // the last eight bytes, overlapping what was checked, are clean
-                    }
-                    let byte = base[index]
-                    index += 1
-                    guard Self.mustEscape(byte) else { continue }
-                    if runStart < index - 1 { output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - 1 - runStart)) }
-                    switch byte {
-                    case 0x26: output.append(contentsOf: "&amp;".utf8)
-                    case 0x3C: output.append(contentsOf: "&lt;".utf8)
-                    case 0x3E: output.append(contentsOf: "&gt;".utf8)
-                    case 0x22: output.append(contentsOf: "&quot;".utf8)
-                    default: output.append(contentsOf: "&#39;".utf8)
-                    }
-                    runStart = index
-                }
-                if runStart < count { output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
+                WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
+                                    plain: { output.append(contentsOf: $0) },
+                                    special: { byte in
+                                        switch byte {
+                                        case 0x26: output.append(contentsOf: "&amp;".utf8)
+                                        case 0x3C: output.append(contentsOf: "&lt;".utf8)
+                                        case 0x3E: output.append(contentsOf: "&gt;".utf8)
+                                        case 0x22: output.append(contentsOf: "&quot;".utf8)
+                                        default: output.append(contentsOf: "&#39;".utf8)
+                                        }
+                                    })
             }
         case .number(let number):
             output.append(contentsOf: String(number).utf8)
