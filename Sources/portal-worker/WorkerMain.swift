@@ -79,7 +79,7 @@ enum WorkerMain {
             responder: WorkerResponder(application: application),
             logger: logger)
         do {
-            try store.startBackgroundCheckpoints()
+            try store.startBackgroundCheckpoints { [logger] problem in logger.warning("\(problem)") }
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             return 1

@@ -49,6 +49,15 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
+    /// At most this many bytes per value: request-supplied text cannot make
+    /// one line long.
+    static let maximumValueBytes = 1024
+    /// At most this many bytes per line, newline included. A `write(2)` of up
+    /// to PIPE_BUF bytes to a pipe is atomic; a longer one may be split and
+    /// interleaved with another thread's line, which would let the tail of a
+    /// value start a line of its own.
+    static let maximumLineBytes = 4096
+
     /// The line's bytes, newline included. Keys are sorted, so lines diff well.
     static func format(event: LogEvent, label: String, at time: Timestamp, handlerMetadata: Logger.Metadata,
                        providerMetadata: Logger.Metadata?) -> [UInt8] {
@@ -71,21 +80,42 @@ public struct LineLogHandler: LogHandler {
             line.append(UInt8(ascii: "="))
             appendValue(fields[key]!.description, to: &line)
         }
+        if line.count > maximumLineBytes - 1 {
+            // Cut at a character boundary and say so; escaping already made
+            // every byte of the line printable, so the cut cannot open a line.
+            let marker = Array(" …(line truncated)".utf8)
+            var cut = maximumLineBytes - 1 - marker.count
+            while cut > 0 && line[cut] & 0xC0 == 0x80 { cut -= 1 }
+            line.removeSubrange(cut...)
+            line.append(contentsOf: marker)
+        }
         line.append(UInt8(ascii: "\n"))
         return line
     }
 
-    /// Plain tokens as they are; anything else in quotes, with `"`, `\` and
-    /// control characters escaped.
+    /// Plain ASCII tokens as they are; anything else in quotes, with `"`, `\`,
+    /// control characters and the Unicode line breaks (U+0085, U+2028,
+    /// U+2029 — some log viewers split lines on them) escaped, cut to
+    /// `maximumValueBytes` at a character boundary.
     static func appendValue(_ text: String, to line: inout [UInt8]) {
         let utf8 = text.utf8
-        let plain = !utf8.isEmpty && !utf8.contains { $0 <= 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D || $0 == 0x7F }
+        let plain = !utf8.isEmpty && utf8.count <= maximumValueBytes
+            && !utf8.contains { $0 <= 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D || $0 >= 0x7F }
         if plain {
             line.append(contentsOf: utf8)
             return
         }
+        let bytes = Array(utf8)
+        var end = bytes.count
+        let truncated = end > maximumValueBytes
+        if truncated {
+            end = maximumValueBytes
+            while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        }
         line.append(UInt8(ascii: "\""))
-        for byte in utf8 {
+        var index = 0
+        while index < end {
+            let byte = bytes[index]
             switch byte {
             case 0x22, 0x5C:
                 line.append(UInt8(ascii: "\\"))
@@ -93,14 +123,30 @@ public struct LineLogHandler: LogHandler {
             case 0x0A:
                 line.append(contentsOf: "\\n".utf8)
             case 0..<0x20, 0x7F:
-                let hex = Array("0123456789abcdef".utf8)
                 line.append(contentsOf: "\\x".utf8)
-                line.append(hex[Int(byte >> 4)])
-                line.append(hex[Int(byte & 0x0F)])
+                appendHex(byte, to: &line)
+            case 0xC2 where index + 1 < end && (0x80...0x9F).contains(bytes[index + 1]):
+                // C1 controls, U+0085 (next line) among them.
+                line.append(contentsOf: "\\u00".utf8)
+                appendHex(bytes[index + 1], to: &line)
+                index += 1
+            case 0xE2 where index + 2 < end && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                line.append(contentsOf: (bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                index += 2
             default:
                 line.append(byte)
             }
+            index += 1
         }
+        if truncated { line.append(contentsOf: "…".utf8) }
         line.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendHex(_ byte: UInt8, to line: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { hex in
+            line.append(hex[Int(byte >> 4)])
+            line.append(hex[Int(byte & 0x0F)])
+        }
     }
 }

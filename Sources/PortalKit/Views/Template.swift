@@ -133,6 +133,7 @@ enum TemplateValue {
         case ObjectIdentifier([String: Any].self): self = .object(TemplateObject(any as! [String: Any]))
         case ObjectIdentifier([[String: Any]].self): self = .list((any as! [[String: Any]]).map { .object(TemplateObject($0)) })
         case ObjectIdentifier(TemplateValue.self): self = any as! TemplateValue
+        case ObjectIdentifier(TemplateObject.self): self = .object(any as! TemplateObject)
         case ObjectIdentifier([TemplateValue].self): self = .list(any as! [TemplateValue])
         case ObjectIdentifier(Int.self): self = .number(Int64(any as! Int))
         default: self.init(casting: any)
@@ -146,6 +147,7 @@ enum TemplateValue {
         case let dictionary as [String: Any]: self = .object(TemplateObject(dictionary))
         case let list as [[String: Any]]: self = .list(list.map { .object(TemplateObject($0)) })
         case let value as TemplateValue: self = value
+        case let object as TemplateObject: self = .object(object)
         case let list as [TemplateValue]: self = .list(list)
         case let list as [Any]: self = .list(list.map { TemplateValue($0) })
         case let number as Int: self = .number(Int64(number))
@@ -205,6 +207,7 @@ struct TemplateObject {
 /// `let row: TemplateObject = ["ref": .string(ref), "hasTasks": true]`.
 extension TemplateObject: ExpressibleByDictionaryLiteral {
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        assert(Set(elements.map(\.0)).count == elements.count, "a name appears twice in a template object literal")
         self.init(elements.map { (name: $0.0, value: $0.1) })
     }
 }

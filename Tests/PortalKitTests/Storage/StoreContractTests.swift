@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PortalKit
 
@@ -206,7 +207,9 @@ struct SQLiteStoreTests {
         func fileSize() throws -> Int {
             try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
         }
-        try store.startBackgroundCheckpoints(every: 0.05)
+        let reports = Mutex<[String]>([])
+        try store.startBackgroundCheckpoints(every: 0.05) { problem in reports.withLock { $0.append(problem) } }
+        try store.startBackgroundCheckpoints(every: 0.05) // a second start changes nothing
         defer { try? store.close() }
         let before = try fileSize()
         // About 1 MB: well under SQLite's own 1 000-page automatic checkpoint.
@@ -219,6 +222,19 @@ struct SQLiteStoreTests {
         let deadline = Date().addingTimeInterval(10)
         while try fileSize() < before + 900_000, Date() < deadline { usleep(20_000) }
         #expect(try fileSize() >= before + 900_000)
+        #expect(reports.withLock { $0 } == [])
+    }
+
+    @Test("a checkpoint thread that cannot open its database says so, and still stops")
+    func checkpointerReportsFailure() {
+        let reports = Mutex<[String]>([])
+        let checkpointer = SQLiteCheckpointer(path: "/nonexistent-\(UUID().uuidString)/portal.sqlite", interval: 0.01) { problem in
+            reports.withLock { $0.append(problem) }
+        }
+        checkpointer.start()
+        checkpointer.stop()
+        #expect(reports.withLock { $0.count } == 1)
+        #expect(reports.withLock { $0.first?.hasPrefix("background checkpoints not started: cannot open the database") } == true)
     }
 
     @Test("the demo seed builds a workspace with every access level and status")

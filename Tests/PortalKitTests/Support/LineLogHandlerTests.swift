@@ -26,4 +26,31 @@ struct LineLogHandlerTests {
         #expect(forged.filter { $0 == "\n" }.count == 1)
         #expect(line("a b", ["k": "\u{01}\u{7F}", "e": ""]) == "2026-11-26T09:05:00.123Z info portal-worker: \"a b\" e=\"\" k=\"\\x01\\x7f\"\n")
     }
+
+    @Test("non-ASCII values are quoted; the Unicode line breaks and C1 controls are escaped, other characters kept")
+    func unicode() {
+        #expect(line("request", ["name": "Zoë"]) == "2026-11-26T09:05:00.123Z info portal-worker: request name=\"Zoë\"\n")
+        let separators = line("request", ["path": "/a\u{85}b\u{2028}c\u{2029}d\u{9B}e"])
+        #expect(separators == "2026-11-26T09:05:00.123Z info portal-worker: request "
+                + #"path="/a\u0085b\u2028c\u2029d\u009be""# + "\n")
+    }
+
+    @Test("a value is cut to 1 KB at a character boundary, and marked")
+    func longValue() {
+        let value = String(repeating: "a", count: 1023) + "é" + String(repeating: "b", count: 5000)
+        let text = line("request", ["path": .string(value)])
+        #expect(text == "2026-11-26T09:05:00.123Z info portal-worker: request path=\"" + String(repeating: "a", count: 1023) + "…\"\n")
+    }
+
+    @Test("a line never exceeds PIPE_BUF (4096 bytes), so one write(2) to a pipe is never split")
+    func longLine() {
+        var fields: Logger.Metadata = [:]
+        for index in 0..<10 { fields["k\(index)"] = .string(String(repeating: "x\u{2028}", count: 400)) }
+        let bytes = Array(line("request", fields).utf8)
+        #expect(bytes.count <= 4096)
+        #expect(bytes.last == 0x0A)
+        #expect(bytes.filter { $0 == 0x0A }.count == 1)
+        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(" …(line truncated)\n"))
+        #expect(String(validating: bytes, as: UTF8.self) != nil)
+    }
 }

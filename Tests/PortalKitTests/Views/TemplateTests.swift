@@ -36,9 +36,10 @@ struct TemplateTests {
             .object(TemplateObject([("ref", .string("ISS-1")), ("title", .string("<b>"))])),
             .object(TemplateObject([("ref", .string("ISS-2")), ("title", .string("ok"))])),
         ]
-        let context: [String: Any] = ["rows": rows, "site": "S", "one": TemplateValue.string("&")]
-        #expect(try render(["main": "{{#rows}}{{ref}}:{{title}}/{{site}};{{/rows}}{{one}}"], context)
-                == "ISS-1:&lt;b&gt;/S;ISS-2:ok/S;&amp;")
+        let brand: TemplateObject = ["name": "<Acme>"]
+        let context: [String: Any] = ["rows": rows, "site": "S", "one": TemplateValue.string("&"), "brand": brand]
+        #expect(try render(["main": "{{#rows}}{{ref}}:{{title}}/{{site}};{{/rows}}{{one}}{{brand.name}}"], context)
+                == "ISS-1:&lt;b&gt;/S;ISS-2:ok/S;&amp;&lt;Acme&gt;")
     }
 
     @Test("timestamps read as day, month, year and UTC time, zero-padded", arguments: [

@@ -22,10 +22,14 @@ final class SQLiteCheckpointer: Sendable {
     private let interval: Double
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
+    private let report: @Sendable (String) -> Void
 
-    init(path: String, interval: Double) {
+    /// `report` hears when checkpoints start failing (once, not every
+    /// interval) and when they work again.
+    init(path: String, interval: Double, report: @escaping @Sendable (String) -> Void) {
         self.path = path
         self.interval = interval
+        self.report = report
     }
 
     func start() {
@@ -44,18 +48,32 @@ final class SQLiteCheckpointer: Sendable {
     private func run() {
         defer { finished.signal() }
         var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else {
+        let opened = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        guard opened == SQLITE_OK, let db else {
+            report("background checkpoints not started: cannot open the database (SQLite code \(opened)); the writer's backstop checkpoint still runs")
             sqlite3_close_v2(db)
             return
         }
         defer { sqlite3_close_v2(db) }
         sqlite3_busy_timeout(db, 0)
         sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil)
+        // A connection attaches to the WAL on its first read; before that a
+        // checkpoint has no log to copy.
+        sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", nil, nil, nil)
+        var failing = false
         while !stopping.load(ordering: .acquiring) {
             usleep(UInt32(interval * 1_000_000))
             var walPages: Int32 = 0
             var copiedPages: Int32 = 0
-            _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &walPages, &copiedPages)
+            let result = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &walPages, &copiedPages)
+            // BUSY: another checkpoint (the writer's backstop) is running; not a failure.
+            let failed = result != SQLITE_OK && result != SQLITE_BUSY
+            if failed && !failing {
+                report("background checkpoint failed: \(String(cString: sqlite3_errstr(result))) (SQLite code \(result)); retrying every \(interval) s")
+            } else if !failed && failing {
+                report("background checkpoints work again")
+            }
+            failing = failed
         }
     }
 }

@@ -58,7 +58,10 @@ public final class SQLiteStore: PortalStore {
 
     /// For a long-running process: WAL checkpoints move off the request path
     /// to a thread of their own (see `SQLiteCheckpointer`).
-    public func startBackgroundCheckpoints(every interval: Double = 0.2) throws(StoreError) {
+    /// Starting them again while they run changes nothing.
+    public func startBackgroundCheckpoints(every interval: Double = 0.2,
+                                           report: @escaping @Sendable (String) -> Void = { _ in }) throws(StoreError) {
+        guard checkpointer.withLock({ $0 }) == nil else { return }
         do {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.backstopPages)")
@@ -66,9 +69,13 @@ public final class SQLiteStore: PortalStore {
         } catch {
             throw StoreError(error)
         }
-        let started = SQLiteCheckpointer(path: path, interval: interval)
-        started.start()
-        checkpointer.withLock { $0 = started }
+        let started = SQLiteCheckpointer(path: path, interval: interval, report: report)
+        let isFirst = checkpointer.withLock { current in
+            guard current == nil else { return false }
+            current = started
+            return true
+        }
+        if isFirst { started.start() }
     }
 
     public func close() throws(StoreError) {
