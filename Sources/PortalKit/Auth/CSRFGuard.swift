@@ -34,9 +34,19 @@ enum CSRFGuard {
 
     /// `https://acme.portal.example.net[:port]` against the request's scheme and host.
     static func isSameOrigin(_ origin: String, request: Request) -> Bool {
-        guard let schemeEnd = origin.range(of: "://") else { return false }
-        let scheme = origin[..<schemeEnd.lowerBound].lowercased()
-        let host = Request.routingHost(String(origin[schemeEnd.upperBound...]))
-        return scheme == request.scheme.lowercased() && host == request.host
+        let utf8 = origin.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+              origin[colon...].utf8.starts(with: "://".utf8)
+        else { return false }
+        let scheme = origin[..<colon]
+        guard scheme.utf8.elementsEqual(request.scheme.utf8, by: { asciiLowercased($0) == asciiLowercased($1) }) else { return false }
+        let authority = origin[utf8.index(colon, offsetBy: 3)...]
+        // Browsers send the host lower-cased and often without a port: compare in place.
+        if Request.isRoutingHost(authority) { return authority == request.host }
+        return Request.routingHost(String(authority)) == request.host
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }

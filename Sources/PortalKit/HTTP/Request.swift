@@ -32,16 +32,23 @@ public struct Request: Sendable {
         self.body = body
         self.clientAddress = clientAddress
         self.id = id
+        // Bytes, not Characters: `?` and `/` are ASCII, and searching a
+        // String by Character runs grapheme breaking over every byte.
         let target = head.path ?? "/"
-        let queryStart = target.firstIndex(of: "?")
-        rawPath = target[..<(queryStart ?? target.endIndex)]
-        guard rawPath.hasPrefix("/") else { throw HTTPError(.badRequest, "The request path must start with /.") }
+        let queryStart = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        let path = target[..<(queryStart ?? target.endIndex)]
+        rawPath = path
+        guard path.utf8.first == UInt8(ascii: "/") else { throw HTTPError(.badRequest, "The request path must start with /.") }
         var segments: [String] = []
-        for rawSegment in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let segment = PercentDecoding.decode(rawSegment, plusAsSpace: false) else {
+        var segmentStart = path.utf8.index(after: path.startIndex)
+        while segmentStart < path.endIndex {
+            let segmentEnd = path.utf8[segmentStart...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
+            defer { segmentStart = segmentEnd == path.endIndex ? segmentEnd : path.utf8.index(after: segmentEnd) }
+            if segmentEnd == segmentStart { continue }
+            guard let segment = PercentDecoding.decode(path[segmentStart..<segmentEnd], plusAsSpace: false) else {
                 throw HTTPError(.badRequest, "The request path is not valid percent-encoded UTF-8.")
             }
-            if segment == "." || segment == ".." || segment.utf8.contains(where: Self.isForbiddenInSegment) {
+            if segment == "." || segment == ".." || segment.utf8.contains(where: Request.isForbiddenInSegment) {
                 throw HTTPError(.badRequest, "The request path holds a forbidden segment.")
             }
             segments.append(segment)
@@ -65,7 +72,10 @@ public struct Request: Sendable {
 
     /// `Acme.Portal.localhost:8080` → `acme.portal.localhost`.
     static func routingHost(_ authority: String?) -> String {
-        guard var host = authority?.lowercased(), !host.isEmpty else { return "" }
+        guard let authority, !authority.isEmpty else { return "" }
+        // nginx already passes `$host` lower-cased without a port: keep it as it is.
+        if isRoutingHost(authority[...]) { return authority }
+        var host = authority.lowercased()
         if host.hasPrefix("[") {
             if let close = host.firstIndex(of: "]") { host = String(host[...close]) }
         } else if let colon = host.lastIndex(of: ":") {
@@ -73,6 +83,13 @@ public struct Request: Sendable {
         }
         if host.hasSuffix(".") { host.removeLast() }
         return host
+    }
+
+    /// Whether `routingHost` would return this text unchanged: no upper-case
+    /// letter, port, bracket or trailing dot.
+    static func isRoutingHost(_ text: Substring) -> Bool {
+        !text.isEmpty && text.utf8.last != UInt8(ascii: ".")
+            && !text.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") }
     }
 
     public func header(_ name: HTTPField.Name) -> String? { head.headerFields[name] }
@@ -100,8 +117,14 @@ public struct Request: Sendable {
     /// The media type of the body without parameters, lower-cased (`application/json`).
     public var mediaType: String? {
         guard let contentType = head.headerFields[.contentType] else { return nil }
-        let type = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.trimmingCharacters(in: " ").lowercased()
+        let utf8 = contentType.utf8
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+        guard let start = utf8[..<end].firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8[start..<end].lastIndex(where: { !isSpace($0) })!
+        let type = contentType[start...last]
+        let hasUpperCase = type.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        return hasUpperCase ? type.lowercased() : String(type)
     }
 
     /// Whether the request is for an API path (answered in JSON) rather than a page.

@@ -33,8 +33,17 @@ struct RequestTests {
         #expect(throws: HTTPError.self) { try request("/s?q=%G0") }
     }
 
+    @Test("a segment ends at every slash, even one followed by a combining mark")
+    func slashBeforeCombiningMark() throws {
+        // As Characters, "/\u{301}" is one grapheme and a Character split would miss the slash.
+        #expect(try request("/a/\u{301}b/c").pathSegments == ["a", "\u{301}b", "c"])
+        #expect(try request("/").pathSegments == [])
+        #expect(try request("/?").pathSegments == [])
+    }
+
     @Test("the routing host is lower-cased without port or trailing dot", arguments: [
         ("Acme.Portal.LOCALHOST:8080", "acme.portal.localhost"), ("example.com.", "example.com"), ("[::1]:8080", "[::1]"),
+        ("acme.portal.localhost", "acme.portal.localhost"), ("a:1", "a"), ("A", "a"),
     ])
     func host(_ authority: String, _ expected: String) throws {
         #expect(try request("/", host: authority).host == expected)
@@ -68,6 +77,25 @@ struct RequestTests {
         do { _ = try body("[1]") } catch { caught = error }
         #expect(caught?.code == .validationFailed)
         #expect(try body(#"{"a": 1}"#).object["a"] == 1)
+    }
+
+    @Test("the media type is the part before parameters, trimmed and lower-cased", arguments: [
+        ("application/json", "application/json"), (" Application/JSON ; charset=utf-8", "application/json"),
+        ("text/plain;", "text/plain"), ("\tapplication/x-www-form-urlencoded", "application/x-www-form-urlencoded"),
+        ("  ", ""), (";x", ""),
+    ])
+    func mediaType(_ header: String, _ expected: String) throws {
+        #expect(try request("/", headers: [.contentType: header]).mediaType == expected)
+        #expect(try request("/").mediaType == nil)
+    }
+
+    @Test("an Origin is same-origin only with this scheme and host, any case, any port", arguments: [
+        ("https://app.localhost", true), ("HTTPS://App.Localhost:443", true), ("https://app.localhost.", true),
+        ("http://app.localhost", false), ("https://app.localhost.evil", false), ("https://evil.app.localhost", false),
+        ("https:/app.localhost", false), ("app.localhost", false), ("null", false), ("", false),
+    ])
+    func sameOrigin(_ origin: String, _ expected: Bool) throws {
+        #expect(CSRFGuard.isSameOrigin(origin, request: try request("/")) == expected)
     }
 
     @Test("API and internal paths want JSON; pages want HTML")
