@@ -41,7 +41,7 @@ public final class FastCGIServer: Sendable {
     /// Requests between accept and finish, across all threads.
     private let inFlight = Atomic<Int>(0)
     private let runningThreads = Atomic<Int>(0)
-    private let responseSlots: DispatchSemaphore?
+    private let responseSlots: FairGate?
 
     /// Initializes libfcgi once per process (it installs signal handlers that
     /// `ShutdownSignals` then replaces). Safe to call again.
@@ -55,7 +55,7 @@ public final class FastCGIServer: Sendable {
         self.responder = responder
         self.logger = logger
         let slots = configuration.maxConcurrentResponses
-        responseSlots = slots > 0 && slots < configuration.threadCount ? DispatchSemaphore(value: slots) : nil
+        responseSlots = slots > 0 && slots < configuration.threadCount ? FairGate(slots: slots) : nil
     }
 
     /// Starts the threads and returns at once.
@@ -120,6 +120,7 @@ public final class FastCGIServer: Sendable {
             return
         }
         var buffers = ThreadBuffers()
+        let turn = FairGate.Waiter()
         while !stopping.load(ordering: .acquiring) {
             let status = FCGX_Accept_r(request)
             if status < 0 {
@@ -136,7 +137,7 @@ public final class FastCGIServer: Sendable {
                 continue
             }
             inFlight.add(1, ordering: .acquiringAndReleasing)
-            handle(request, buffers: &buffers)
+            handle(request, buffers: &buffers, turn: turn)
             if stopping.load(ordering: .acquiring) {
                 // Close rather than keep the connection: nginx must not reuse it.
                 request.pointee.keepConnection = 0
@@ -147,7 +148,7 @@ public final class FastCGIServer: Sendable {
         FCGX_Free(request, 1)
     }
 
-    private func handle(_ request: UnsafeMutablePointer<FCGX_Request>, buffers: inout ThreadBuffers) {
+    private func handle(_ request: UnsafeMutablePointer<FCGX_Request>, buffers: inout ThreadBuffers, turn: FairGate.Waiter) {
         var params = CGIParams()
         if var entry = request.pointee.envp {
             while let cString = entry.pointee {
@@ -165,11 +166,11 @@ public final class FastCGIServer: Sendable {
             return
         }
         let (body, exceeded) = readBody(request.pointee.in, declaredLength: params.contentLength, chunk: &buffers.input)
-        responseSlots?.wait()
+        responseSlots?.enter(turn)
         let response = responder.respond(to: FastCGIRequest(
             head: head, body: body, bodyExceededLimit: exceeded,
             remoteAddress: params.remoteAddress, requestID: params.requestID))
-        responseSlots?.signal()
+        responseSlots?.leave()
         write(response, to: request.pointee.out, output: &buffers.output)
     }
 

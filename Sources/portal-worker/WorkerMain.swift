@@ -100,7 +100,10 @@ enum WorkerMain {
         // libfcgi; the process exits under them, so the descriptor is not closed.
         socket.removeSocketFile()
         do { try store.close() } catch { logger.warning("database close", metadata: ["error": "\(error)"]) }
-        logger.notice("stopped", metadata: ["drained": "\(drained)"])
+        let groupCommit = store.groupCommitCounts
+        logger.notice("stopped", metadata: [
+            "drained": "\(drained)", "batched_writes": "\(groupCommit.writes)", "write_transactions": "\(groupCommit.transactions)",
+        ])
         return 0
     }
 }

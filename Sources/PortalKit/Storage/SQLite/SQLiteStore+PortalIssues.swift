@@ -9,7 +9,8 @@ extension SQLiteStore {
 
     public func addCustomerReply(_ message: NewMessage, issue: IssueID, moving fromStatus: String, to toStatus: String,
                                  in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Message? {
-        try write { db in
+        // Replies are the hot write: they share transactions under load.
+        try batchedWrite { db in
             // Cached statements: compiling these two cost more than running them.
             try db.cachedStatement(sql: """
                 UPDATE issue SET updated_at = ?, status = CASE WHEN status = ? THEN ? ELSE status END

@@ -7,6 +7,8 @@ public final class SQLiteStore: PortalStore {
     let pool: DatabasePool
     /// Connections for the hot-path reads (see `SQLiteReadConnections`).
     let readers: SQLiteReadConnections
+    /// Shared transactions for small hot writes (see `SQLiteGroupCommit`).
+    let groupCommit: SQLiteGroupCommit
     public let path: String
     /// Set by `startBackgroundCheckpoints` (the worker); nil in short-lived tools.
     private let checkpointer = SpinningLock<SQLiteCheckpointer?>(nil)
@@ -50,6 +52,7 @@ public final class SQLiteStore: PortalStore {
             throw StoreError(error)
         }
         readers = SQLiteReadConnections(path: path)
+        groupCommit = SQLiteGroupCommit(writer: pool)
     }
 
     public func checkHealth() throws(StoreError) {
@@ -93,6 +96,19 @@ public final class SQLiteStore: PortalStore {
     /// One write transaction (IMMEDIATE); everything in `body` commits or nothing does.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.write(body) } catch { throw StoreError(error) }
+    }
+
+    /// Like `write`, but the transaction may be shared with other callers'
+    /// writes that arrive meanwhile (group commit); it returns after the
+    /// COMMIT. For small, frequent writes whose body only touches the database.
+    /// Batched writes so far and the transactions that carried them.
+    public var groupCommitCounts: (writes: Int, transactions: Int) {
+        let counts = groupCommit.counts
+        return (counts.writes, counts.batches)
+    }
+
+    func batchedWrite<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try groupCommit.write(body) } catch { throw StoreError(error) }
     }
 }
 

@@ -1,0 +1,134 @@
+import Dispatch
+import GRDB
+
+/// Group commit: small writes that arrive together share one transaction.
+///
+/// SQLite has one writer. Under load, customers' replies queue for it, and
+/// each paid alone for BEGIN, COMMIT, the WAL frames of every page it touched
+/// (a reply and the next one to the same issue touch the same pages), the
+/// file locks, and every reader's page cache being invalidated by the commit.
+/// Here the first caller to find no transaction running becomes the *leader*:
+/// it runs everything queued by then — its own write included — in one
+/// IMMEDIATE transaction, each write in a savepoint of its own, commits, and
+/// wakes the others. The first caller that queued meanwhile leads the next
+/// batch. Nobody's write is acknowledged before the COMMIT that contains it
+/// returns, so durability is exactly that of a transaction per write.
+///
+/// A write that throws rolls back its own savepoint only; the others in its
+/// batch still commit. If the COMMIT itself fails, every write of the batch
+/// fails. Bodies must only touch the database: effects outside it would not
+/// be undone by a rollback of the batch.
+final class SQLiteGroupCommit: Sendable {
+    private let writer: DatabasePool
+    private let queue = SpinningLock(Queue())
+
+    private struct Queue {
+        var waiting: [Ticket] = []
+        var hasLeader = false
+        var batches = 0
+        var writes = 0
+    }
+
+    /// One caller's write and how it ended; touched by the leader only while
+    /// its caller sleeps, and by the caller only after the leader signals.
+    private final class Ticket: @unchecked Sendable {
+        /// The caller's body; dropped once run, before the caller is woken,
+        /// as it only lives as long as the caller's `write` call.
+        var run: ((Database) throws -> Void)?
+        var failure: (any Error)?
+        var leadsNext = false
+        let wakeUp = DispatchSemaphore(value: 0)
+
+        init(run: @escaping (Database) throws -> Void) {
+            self.run = run
+        }
+    }
+
+    init(writer: DatabasePool) {
+        self.writer = writer
+    }
+
+    /// Runs `body` in a transaction, possibly shared with other callers',
+    /// and returns once that transaction has committed.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try withoutActuallyEscaping(body) { body in
+            var value: T?
+            let ticket = Ticket { db in value = try body(db) }
+            let leads = queue.withLock { queue in
+                queue.waiting.append(ticket)
+                guard !queue.hasLeader else { return false }
+                queue.hasLeader = true
+                return true
+            }
+            if !leads {
+                ticket.wakeUp.wait()
+            }
+            if leads || ticket.leadsNext {
+                lead(as: ticket)
+            }
+            if let failure = ticket.failure { throw failure }
+            return value!
+        }
+    }
+
+    /// Batches run and writes committed so far (for tests and diagnostics).
+    var counts: (batches: Int, writes: Int) {
+        queue.withLock { ($0.batches, $0.writes) }
+    }
+
+    /// Callers queued behind the running batch (for tests).
+    var waitingCount: Int {
+        queue.withLock { $0.waiting.count }
+    }
+
+    private func lead(as leader: Ticket) {
+        let batch = queue.withLock { queue in
+            let batch = queue.waiting
+            queue.waiting.removeAll(keepingCapacity: true)
+            queue.batches += 1
+            queue.writes += batch.count
+            return batch
+        }
+        run(batch)
+        for ticket in batch { ticket.run = nil }
+        let next = queue.withLock { queue -> Ticket? in
+            guard let first = queue.waiting.first else {
+                queue.hasLeader = false
+                return nil
+            }
+            return first
+        }
+        for ticket in batch where ticket !== leader { ticket.wakeUp.signal() }
+        if let next {
+            next.leadsNext = true
+            next.wakeUp.signal()
+        }
+    }
+
+    private func run(_ batch: [Ticket]) {
+        do {
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    if batch.count == 1 {
+                        // Alone: no savepoint needed, a failure rolls back the transaction.
+                        try batch[0].run?(db)
+                        return .commit
+                    }
+                    for ticket in batch {
+                        do {
+                            try db.inSavepoint {
+                                try ticket.run?(db)
+                                return .commit
+                            }
+                        } catch {
+                            ticket.failure = error
+                        }
+                    }
+                    return .commit
+                }
+            }
+        } catch {
+            for ticket in batch where ticket.failure == nil { ticket.failure = error }
+        }
+    }
+}
