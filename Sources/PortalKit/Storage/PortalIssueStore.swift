@@ -10,7 +10,9 @@ public protocol PortalIssueStore {
     func portalThread(issue: IssueID, in workspace: WorkspaceID) throws(StoreError) -> (messages: [Message], tasks: [IssueTask])
     /// A customer's reply in one transaction: the message, the issue touched,
     /// and the status moved from `fromStatus` to `toStatus` when it is `fromStatus`.
-    func addCustomerReply(_ message: NewMessage, issue: IssueID, moving fromStatus: String, to toStatus: String,
+    /// The issue is found by reference inside the scope by the write itself;
+    /// nil (nothing written) when it is missing or outside the scope.
+    func addCustomerReply(_ message: NewMessage, issue: IssueRef, scope: IssueScope, moving fromStatus: String, to toStatus: String,
                           in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Message?
 }
 
@@ -20,6 +22,19 @@ public enum IssueScope: Sendable, Equatable {
     case requester(CustomerID)
     /// Every issue of the company (`admin`).
     case company(CompanyID)
+
+    var isCompany: Bool {
+        if case .company = self { return true }
+        return false
+    }
+
+    /// The customer's or the company's row id: the argument of the scope's condition.
+    var rowID: Int64 {
+        switch self {
+        case .requester(let customer): customer.rawValue
+        case .company(let company): company.rawValue
+        }
+    }
 }
 
 public struct PortalIssueQuery: Sendable, Equatable {

@@ -34,6 +34,23 @@ struct PortalWriteTests {
                                        in: f.acme.id, page: PageRequest(limit: 10)).items.isEmpty)
     }
 
+    @Test("a reply to an issue outside the customer's scope answers like a missing one and changes nothing", arguments: [
+        ("bob", "dave1"), ("bob", "alice1"), ("alice", "erin1"), ("erin", "bob1"), ("zed", "bob1"), ("carol", "carol1"),
+    ])
+    func replyOutsideScope(_ customer: String, _ issueKey: String) throws {
+        let f = try PortalFixture()
+        let ref = IssueRef(f.refs[issueKey]!)!
+        let before = try #require(try f.t.store.issue(ref: ref, in: f.acme.id))
+        let reply = f.portal(.post, "/api/portal/issues/\(ref)/messages", as: customer, json: #"{"body":"Let me in"}"#)
+        let missing = f.portal(.post, "/api/portal/issues/ISS-999999/messages", as: customer, json: #"{"body":"Let me in"}"#)
+        #expect(reply.status == 404)
+        #expect(reply.text == missing.text)
+        let after = try #require(try f.t.store.issue(ref: ref, in: f.acme.id))
+        #expect(after.updatedAt == before.updatedAt)
+        #expect(after.status == before.status)
+        #expect(try f.t.store.messages(issue: after.id, in: f.acme.id, page: PageRequest(limit: 10)).items.isEmpty)
+    }
+
     @Test("only visible and editable fields can be changed; status, requester and tags never")
     func patch() throws {
         let f = try PortalFixture()

@@ -104,7 +104,9 @@ struct PortalIssues: Sendable {
     /// A customer reply; `waiting_on_customer` moves to `waiting_on_team`.
     func reply(_ refText: String, body: String?, for principal: CustomerPrincipal, at now: Timestamp) throws -> Message {
         try Self.refusePreview(principal)
-        let row = try visibleRow(refText, for: principal)
+        // Visibility is checked by the write itself (see addCustomerReply);
+        // an unknown or out-of-scope issue is the same 404 as before.
+        guard let ref = IssueRef(refText), let scope = principal.scope else { throw HTTPError.notFound }
         let text = body ?? ""
         if text.trimmingCharacters(in: " ").isEmpty || text.allSatisfy(\.isWhitespace) {
             throw HTTPError.validation("body", "must not be empty")
@@ -116,7 +118,7 @@ struct PortalIssues: Sendable {
         let hasStatuses = ["waiting_on_customer", "waiting_on_team"].allSatisfy { key in workspace.issueStatuses.contains { $0.key == key } }
         guard let message = try store.addCustomerReply(
             NewMessage(role: .customer, body: text, authorName: principal.displayName, authorCustomerID: principal.customer.id),
-            issue: row.issue.id, moving: hasStatuses ? "waiting_on_customer" : "", to: hasStatuses ? "waiting_on_team" : "",
+            issue: ref, scope: scope, moving: hasStatuses ? "waiting_on_customer" : "", to: hasStatuses ? "waiting_on_team" : "",
             in: workspace.id, at: now)
         else { throw HTTPError.notFound }
         return message

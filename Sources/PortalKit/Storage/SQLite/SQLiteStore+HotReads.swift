@@ -167,13 +167,18 @@ extension SQLiteStore {
 
     /// The scope as a condition on the issue row: the access level, in SQL.
     private static func scopeCondition(_ scope: IssueScope, arguments: inout [SQLiteArgument]) -> String {
-        switch scope {
-        case .requester(let customer):
-            arguments.append(.integer(customer.rawValue))
-            return " AND i.requester_id = ?"
-        case .company(let company):
-            arguments.append(.integer(company.rawValue))
-            return " AND i.company_id = ?"
+        arguments.append(.integer(scope.rowID))
+        return scopeCondition(scope.isCompany ? .company : .requester)
+    }
+
+    enum ScopeKind { case requester, company }
+
+    /// The one statement of the access rule, on the issue alias `i`, taking
+    /// the scope's `rowID` as its argument. Reads and the reply write share it.
+    static func scopeCondition(_ kind: ScopeKind) -> String {
+        switch kind {
+        case .requester: " AND i.requester_id = ?"
+        case .company: " AND i.company_id = ?"
         }
     }
 
