@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Unsafe methods from a browser session must prove they come from our own
 /// pages: the session's CSRF token (form field `_csrf` or header
 /// `X-CSRF-Token`), or an `Origin` of this very host. Bearer keys and the
@@ -5,20 +7,22 @@
 enum CSRFGuard {
     static let formField = "_csrf"
     static let header = "X-CSRF-Token"
+    private static let headerName = HTTPField.Name(header)!
 
     static func check(_ request: Request, expectedToken: String) throws(HTTPError) {
         switch request.method {
         case .get, .head, .options: return
         default: break
         }
-        if let sent = request.header(.init(header)!), SessionToken.constantTimeEquals(sent, expectedToken) { return }
-        if request.mediaType == "application/x-www-form-urlencoded", let form = FormData(body: request.body),
+        if let sent = request.header(headerName), SessionToken.constantTimeEquals(sent, expectedToken) { return }
+        let isForm = request.mediaType == "application/x-www-form-urlencoded"
+        if isForm, let form = FormData(body: request.body),
            let sent = form[formField], SessionToken.constantTimeEquals(sent, expectedToken) {
             return
         }
         if let origin = request.header(.origin), isSameOrigin(origin, request: request) {
             // A same-origin Origin is enough for JSON writes; a form must carry its token.
-            if request.mediaType != "application/x-www-form-urlencoded" { return }
+            if !isForm { return }
         }
         throw HTTPError(.forbidden, "This request did not come from this site's own pages (missing or wrong CSRF token).")
     }

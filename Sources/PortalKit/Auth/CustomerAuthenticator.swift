@@ -3,6 +3,7 @@
 struct CustomerAuthenticator: Sendable {
     static let cookieName = "woes_portal_session"
     static let developmentHeader = "X-Woes-Portal-Dev-Session"
+    private static let developmentHeaderName = HTTPField.Name(developmentHeader)!
 
     let store: any PortalStore
     let environment: DeploymentEnvironment
@@ -23,7 +24,7 @@ struct CustomerAuthenticator: Sendable {
                 return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, token: token))
             }
         }
-        if environment != .production, let header = request.header(.init(Self.developmentHeader)!) {
+        if environment != .production, let header = request.header(Self.developmentHeaderName) {
             guard let email = EmailAddress(header), let customer = try store.customer(email: email, in: tenant.workspace.id) else {
                 throw Self.signedOut(clearCookie: false)
             }

@@ -92,14 +92,24 @@ public struct Request: Sendable {
             && !text.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") }
     }
 
-    public func header(_ name: HTTPField.Name) -> String? { head.headerFields[name] }
+    /// A header's value. A scan that returns the stored value: HTTPFields'
+    /// own subscript joins values into a new string even when there is one.
+    /// (nginx already merges repeated request headers into one parameter.)
+    public func header(_ name: HTTPField.Name) -> String? {
+        var found: String?
+        for field in head.headerFields where field.name == name {
+            if found != nil { return head.headerFields[name] } // repeated: joined, as HTTP defines
+            found = field.value
+        }
+        return found
+    }
 
     /// The value of one cookie, parsed from the `Cookie` header(s).
     /// Cookie names and values are ASCII tokens, so this works on bytes.
     public func cookie(_ name: String) -> String? {
         let wanted = name.utf8
-        for header in head.headerFields[values: .cookie] {
-            for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+        for field in head.headerFields where field.name == .cookie {
+            for pair in field.value.utf8.split(separator: UInt8(ascii: ";")) {
                 let trimmed = pair.drop(while: { $0 == UInt8(ascii: " ") })
                 guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")),
                       trimmed[..<equals].elementsEqual(wanted)
@@ -116,7 +126,7 @@ public struct Request: Sendable {
 
     /// The media type of the body without parameters, lower-cased (`application/json`).
     public var mediaType: String? {
-        guard let contentType = head.headerFields[.contentType] else { return nil }
+        guard let contentType = header(.contentType) else { return nil }
         let utf8 = contentType.utf8
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         let end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex

@@ -49,6 +49,17 @@ struct RequestTests {
         #expect(try request("/", host: authority).host == expected)
     }
 
+    @Test("a header's value is found case-insensitively; repeated headers are joined as HTTP defines")
+    func headers() throws {
+        var fields: HTTPFields = [.origin: "https://a", .accept: "text/html"]
+        fields.append(HTTPField(name: .accept, value: "application/json"))
+        let parsed = try request("/", headers: fields)
+        #expect(parsed.header(.origin) == "https://a")
+        #expect(parsed.header(HTTPField.Name("ORIGIN")!) == "https://a")
+        #expect(parsed.header(.accept) == "text/html, application/json")
+        #expect(parsed.header(.authorization) == nil)
+    }
+
     @Test("cookies are found by exact name")
     func cookies() throws {
         let parsed = try request("/", headers: [.cookie: "a=1; woes_portal_session=abc; woes_portal_session_x=no"])
@@ -56,6 +67,10 @@ struct RequestTests {
         #expect(parsed.cookie("a") == "1")
         #expect(parsed.cookie("missing") == nil)
         #expect(parsed.cookie("woes_portal") == nil)
+        var split = HTTPFields()
+        split.append(HTTPField(name: .cookie, value: "a=1"))
+        split.append(HTTPField(name: .cookie, value: "b=2"))
+        #expect(try request("/", headers: split).cookie("b") == "2")
         let quoted = try request("/", headers: [.cookie: "x=\"q v\";y=\"\""])
         #expect(quoted.cookie("x") == "q v")
         #expect(quoted.cookie("y") == "")
