@@ -1,7 +1,9 @@
 /// What a workspace's settings decide about showing issues, worked out once
 /// per settings version (the tenant cache keeps it), so projecting a row is
-/// lookups, not string work.
-public struct PortalPresentation: Sendable {
+/// lookups, not string work. A class: every request's projection holds it,
+/// and sharing one immutable instance costs one reference count, not one per
+/// table it holds.
+public final class PortalPresentation: Sendable {
     /// The built-in fields a customer sees; custom fields are listed below.
     public struct BuiltInFields: OptionSet, Sendable {
         public let rawValue: UInt16
