@@ -25,27 +25,32 @@ public struct CustomerProjection: Sendable {
 
     /// An issue for a list (no thread) or, with `thread`, for its detail page.
     public func issue(_ row: PortalIssueRow, thread: (messages: [Message], tasks: [IssueTask])? = nil) -> PortalIssueView {
-        let issue = row.issue
-        let presentation = self.presentation
+        issue(row, thread: thread, presentation: presentation)
+    }
+
+    // The row's fields are read in place (`row.issue.…`): a local copy of the
+    // issue cost a reference count per field per row.
+    private func issue(_ row: PortalIssueRow, thread: (messages: [Message], tasks: [IssueTask])?,
+                       presentation: PortalPresentation) -> PortalIssueView {
         let visible = { (field: PortalPresentation.BuiltInFields) in presentation.isVisible(field) }
         var view = PortalIssueView(
-            ref: issue.ref.description,
-            title: visible(.title) ? issue.title : nil,
-            description: visible(.description) ? issue.description : nil,
-            statusLabel: visible(.status) ? presentation.statusLabel(issue.status) : nil,
-            priority: visible(.priority) ? issue.priority.map(presentation.priorityLabel) : nil,
-            tags: visible(.tags) ? issue.tags : nil,
+            ref: row.issue.ref.description,
+            title: visible(.title) ? row.issue.title : nil,
+            description: visible(.description) ? row.issue.description : nil,
+            statusLabel: visible(.status) ? presentation.statusLabel(row.issue.status) : nil,
+            priority: visible(.priority) ? row.issue.priority.map(presentation.priorityLabel) : nil,
+            tags: visible(.tags) ? row.issue.tags : nil,
             requesterName: visible(.requester) ? requesterName(row) : nil,
             companyName: visible(.company) ? row.companyName : nil,
-            customFields: [], createdAt: visible(.createdAt) ? issue.createdAt : nil,
-            updatedAt: visible(.updatedAt) ? issue.updatedAt : nil,
+            customFields: [], createdAt: visible(.createdAt) ? row.issue.createdAt : nil,
+            updatedAt: visible(.updatedAt) ? row.issue.updatedAt : nil,
             editableKeys: presentation.editableKeys, editableFields: [], messages: nil, tasks: nil)
         for field in presentation.visibleCustomFields {
-            guard let value = issue.customFields[field.key] else { continue }
+            guard let value = row.issue.customFields[field.key] else { continue }
             view.customFields.append(CustomFieldView(key: field.key, label: field.label, value: value))
         }
         if let thread {
-            view.editableFields = presentation.editableKeys.isEmpty ? [] : editableFields(of: issue)
+            view.editableFields = presentation.editableKeys.isEmpty ? [] : editableFields(of: row.issue)
             view.messages = thread.messages.map {
                 PortalMessageView(role: $0.role, body: $0.body, authorName: $0.authorName, createdAt: $0.createdAt)
             }

@@ -50,9 +50,12 @@ public struct Page<Item: Sendable>: Sendable {
     }
 
     /// Builds a page from up to `limit + 1` fetched rows.
-    public init(fetched: [Item], limit: Int) {
+    public init(fetched: consuming [Item], limit: Int) {
         hasMore = fetched.count > limit
-        items = hasMore ? Array(fetched.prefix(limit)) : fetched
+        // Drop the look-ahead row in place: copying the rest into a new array
+        // copied every row (a dozen reference counts each).
+        if hasMore { fetched.removeLast(fetched.count - limit) }
+        items = fetched
     }
 }
 

@@ -26,7 +26,12 @@ struct PortalAPI: Sendable {
                         json.field("hasMore", result.nextCursor != nil)
                         json.field("nextCursor", result.nextCursor)
                         json.key("issues")
-                        json.array { json in for view in result.issues { PortalRepresentations.issue(&json, view) } }
+                        // Each view borrowed in place, not copied out by a for-in.
+                        json.array { json in
+                            result.issues.withUnsafeBufferPointer { views in
+                                for index in views.indices { PortalRepresentations.issue(&json, views[index]) }
+                            }
+                        }
                     }
                 }
             }),
