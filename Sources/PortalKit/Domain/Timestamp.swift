@@ -42,22 +42,38 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return (year, month, day)
     }
 
+    /// The length of `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    public static let iso8601Length = 24
+
     public func appendISO8601(to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.iso8601Length) { scratch in
+            writeISO8601(to: scratch.baseAddress!)
+            bytes.append(contentsOf: scratch)
+        }
+    }
+
+    /// Writes exactly `iso8601Length` bytes at `out`.
+    func writeISO8601(to out: UnsafeMutablePointer<UInt8>) {
         let millis = millisecondsSinceEpoch
         let msOfDay = millis - (millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000) * 86_400_000
         let (year, month, day) = civilDate
-        @inline(__always) func two(_ value: Int64) {
-            bytes.append(UInt8(truncatingIfNeeded: 48 + value / 10))
-            bytes.append(UInt8(truncatingIfNeeded: 48 + value % 10))
+        var position = 0
+        @inline(__always) func one(_ byte: UInt8) {
+            out[position] = byte
+            position += 1
         }
-        two(year / 100 % 100); two(year % 100); bytes.append(UInt8(ascii: "-"))
-        two(month); bytes.append(UInt8(ascii: "-"))
-        two(day); bytes.append(UInt8(ascii: "T"))
-        two(msOfDay / 3_600_000); bytes.append(UInt8(ascii: ":"))
-        two(msOfDay / 60_000 % 60); bytes.append(UInt8(ascii: ":"))
-        two(msOfDay / 1000 % 60); bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(truncatingIfNeeded: 48 + msOfDay % 1000 / 100)); two(msOfDay % 100)
-        bytes.append(UInt8(ascii: "Z"))
+        @inline(__always) func two(_ value: Int64) {
+            one(UInt8(truncatingIfNeeded: 48 + value / 10))
+            one(UInt8(truncatingIfNeeded: 48 + value % 10))
+        }
+        two(year / 100 % 100); two(year % 100); one(UInt8(ascii: "-"))
+        two(month); one(UInt8(ascii: "-"))
+        two(day); one(UInt8(ascii: "T"))
+        two(msOfDay / 3_600_000); one(UInt8(ascii: ":"))
+        two(msOfDay / 60_000 % 60); one(UInt8(ascii: ":"))
+        two(msOfDay / 1000 % 60); one(UInt8(ascii: "."))
+        one(UInt8(truncatingIfNeeded: 48 + msOfDay % 1000 / 100)); two(msOfDay % 100)
+        one(UInt8(ascii: "Z"))
     }
 
     /// A UTC calendar time (Howard Hinnant's days_from_civil).

@@ -13,7 +13,7 @@ public struct Response: Sendable {
     }
 
     /// A JSON answer; API answers are private to the caller and never cached.
-    public static func json(_ status: HTTPResponse.Status = .ok, _ writer: JSONWriter) -> Response {
+    public static func json(_ status: HTTPResponse.Status = .ok, _ writer: borrowing JSONWriter) -> Response {
         Response(status: status, headerFields: [
             .contentType: "application/json; charset=utf-8",
             .cacheControl: "no-store",

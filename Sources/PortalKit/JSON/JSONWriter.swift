@@ -7,19 +7,20 @@
 ///         $0.field("object", "company")
 ///         $0.field("id", 42)
 ///     }
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+public struct JSONWriter: ~Copyable {
+    private var output: ByteWriter
     /// One bit per open container: set once it holds an element.
     private var hasElement: UInt64 = 0
     private var depth = 0
     private var afterKey = false
 
     public init(capacity: Int = 1024) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        output = ByteWriter(capacity: capacity)
     }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    /// The JSON written so far.
+    public var bytes: [UInt8] { output.bytes }
+    public var string: String { String(decoding: output.bytes, as: UTF8.self) }
 
     // MARK: Structure
 
@@ -37,30 +38,30 @@ public struct JSONWriter {
 
     public mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        output.append(UInt8(ascii: "{"))
         open()
     }
 
     public mutating func endObject() {
         depth -= 1
-        bytes.append(UInt8(ascii: "}"))
+        output.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        output.append(UInt8(ascii: "["))
         open()
     }
 
     public mutating func endArray() {
         depth -= 1
-        bytes.append(UInt8(ascii: "]"))
+        output.append(UInt8(ascii: "]"))
     }
 
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        output.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -71,11 +72,14 @@ public struct JSONWriter {
         separate()
         name.withUTF8Buffer { utf8 in
             assert(!utf8.contains(where: Self.mustEscape), "a key literal that needs escaping: \(name)")
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: utf8)
+            output.write(atMost: utf8.count + 3) { out in
+                out[0] = UInt8(ascii: "\"")
+                (out + 1).update(from: utf8.baseAddress!, count: utf8.count)
+                out[utf8.count + 1] = UInt8(ascii: "\"")
+                out[utf8.count + 2] = UInt8(ascii: ":")
+                return utf8.count + 3
+            }
         }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -99,28 +103,31 @@ public struct JSONWriter {
             if value == value.rounded(), abs(value) < 1e15 {
                 appendInteger(Int64(value))
             } else {
-                bytes.append(contentsOf: "\(value)".utf8)
+                output.append(utf8: "\(value)")
             }
         } else {
-            bytes.append(contentsOf: "null".utf8)
+            output.append("null")
         }
     }
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        output.append(value ? "true" : "false")
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        output.append("null")
     }
 
     public mutating func timestamp(_ value: Timestamp) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        value.appendISO8601(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        output.write(atMost: Timestamp.iso8601Length + 2) { out in
+            out[0] = UInt8(ascii: "\"")
+            value.writeISO8601(to: out + 1)
+            out[Timestamp.iso8601Length + 1] = UInt8(ascii: "\"")
+            return Timestamp.iso8601Length + 2
+        }
     }
 
     public mutating func value(_ value: JSONValue) {
@@ -179,7 +186,7 @@ public struct JSONWriter {
     /// Appends a complete, already-encoded JSON value.
     public mutating func raw(_ json: [UInt8]) {
         separate()
-        bytes.append(contentsOf: json)
+        output.append(contentsOf: json)
     }
 
     // MARK: Internals
@@ -194,25 +201,26 @@ public struct JSONWriter {
         if afterKey { afterKey = false; return }
         guard depth > 0 else { return }
         let bit: UInt64 = 1 << UInt64(depth)
-        if hasElement & bit != 0 { bytes.append(UInt8(ascii: ",")) } else { hasElement |= bit }
+        if hasElement & bit != 0 { output.append(UInt8(ascii: ",")) } else { hasElement |= bit }
     }
 
     private mutating func appendInteger(_ value: Int64) {
-        if value == 0 { bytes.append(UInt8(ascii: "0")); return }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, no heap
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var count = 0
+        // At most 20 characters: a sign and 19 digits.
+        output.write(atMost: 20) { out in
+            if value == 0 { out[0] = UInt8(ascii: "0"); return 1 }
+            var magnitude = value.magnitude
+            var digits = 0
+            var rest = magnitude
+            while rest > 0 { digits += 1; rest /= 10 }
+            let sign = value < 0 ? 1 : 0
+            if sign == 1 { out[0] = UInt8(ascii: "-") }
+            var position = sign + digits
             while magnitude > 0 {
-                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                position -= 1
+                out[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
-                count += 1
             }
-            while count > 0 {
-                count -= 1
-                bytes.append(raw[count])
-            }
+            return sign + digits
         }
     }
 
@@ -234,28 +242,28 @@ public struct JSONWriter {
     }
 
     private mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
-                                plain: { bytes.append(contentsOf: $0) }, special: { appendEscaped($0) })
+                                plain: { output.append($0) }, special: { appendEscaped($0) })
         }
-        bytes.append(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+        output.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
         default:
-            bytes.append(UInt8(ascii: "u"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(Self.hexDigit(byte >> 4))
-            bytes.append(Self.hexDigit(byte & 0x0F))
+            output.append(UInt8(ascii: "u"))
+            output.append(UInt8(ascii: "0"))
+            output.append(UInt8(ascii: "0"))
+            output.append(Self.hexDigit(byte >> 4))
+            output.append(Self.hexDigit(byte & 0x0F))
         }
     }
 

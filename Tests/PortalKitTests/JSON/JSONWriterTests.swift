@@ -35,6 +35,37 @@ struct JSONWriterTests {
         #expect(json.string == String(value))
     }
 
+    @Test("timestamps are written in place as ISO-8601 UTC, like their description")
+    func timestamps() {
+        for millis: Int64 in [0, 1_795_683_900_123, -1, 253_402_300_799_999] {
+            var json = JSONWriter(capacity: 1)
+            json.object { $0.field("at", Timestamp(millisecondsSinceEpoch: millis)) }
+            #expect(json.string == "{\"at\":\"\(Timestamp(millisecondsSinceEpoch: millis).iso8601)\"}")
+        }
+        #expect(Timestamp(millisecondsSinceEpoch: 1_795_683_900_123).iso8601 == "2026-11-26T09:05:00.123Z")
+    }
+
+    @Test("a writer that starts tiny and grows writes the same bytes as one with room")
+    func growth() {
+        func write(_ json: inout JSONWriter) {
+            json.array { json in
+                for index in 0..<500 {
+                    json.object { json in
+                        json.field("index", index)
+                        json.field("text", String(repeating: "é\"<", count: index % 7))
+                        json.field("when", Timestamp(millisecondsSinceEpoch: Int64(index) * 86_400_000))
+                    }
+                }
+            }
+        }
+        var small = JSONWriter(capacity: 1)
+        var large = JSONWriter(capacity: 1 << 20)
+        write(&small)
+        write(&large)
+        #expect(small.bytes == large.bytes)
+        #expect((try? JSONValue.parse(small.bytes))?.arrayValue?.count == 500)
+    }
+
     @Test("a JSONValue round-trips with sorted keys")
     func valueRoundTrip() throws {
         let value: JSONValue = ["z": 1, "a": ["x", true, .null, 2.5], "m": ["k": "v"]]
