@@ -219,15 +219,16 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
 }
 
 /// Renders templates of a library into bytes.
-struct TemplateRenderer {
+struct TemplateRenderer: ~Copyable {
     let templates: [String: Template]
-    var output: [UInt8] = []
+    private var output = ByteWriter(capacity: 16 * 1024)
+    /// The page written so far.
+    var bytes: [UInt8] { output.bytes }
     /// The context stack, innermost last.
     private var stack: [TemplateValue] = []
 
     init(templates: [String: Template]) {
         self.templates = templates
-        output.reserveCapacity(16 * 1024)
     }
 
     mutating func render(_ name: String, context: [String: Any]) {
@@ -310,21 +311,21 @@ struct TemplateRenderer {
         case .string(var string):
             string.withUTF8 { utf8 in
                 WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
-                                    plain: { output.append(contentsOf: $0) },
+                                    plain: { output.append($0) },
                                     special: { byte in
                                         switch byte {
-                                        case 0x26: output.append(contentsOf: "&amp;".utf8)
-                                        case 0x3C: output.append(contentsOf: "&lt;".utf8)
-                                        case 0x3E: output.append(contentsOf: "&gt;".utf8)
-                                        case 0x22: output.append(contentsOf: "&quot;".utf8)
-                                        default: output.append(contentsOf: "&#39;".utf8)
+                                        case 0x26: output.append("&amp;")
+                                        case 0x3C: output.append("&lt;")
+                                        case 0x3E: output.append("&gt;")
+                                        case 0x22: output.append("&quot;")
+                                        default: output.append("&#39;")
                                         }
                                     })
             }
         case .number(let number):
-            output.append(contentsOf: String(number).utf8)
+            output.append(utf8: String(number))
         case .bool(let bool):
-            output.append(contentsOf: (bool ? "true" : "false").utf8)
+            output.append(bool ? "true" : "false")
         case .list, .object, .none:
             break
         }

@@ -47,7 +47,7 @@ public struct Views: Sendable {
     public func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
         var renderer = TemplateRenderer(templates: templates)
         renderer.render(template, context: context)
-        return renderer.output
+        return renderer.bytes
     }
 
     public func renderString(_ template: String, _ context: [String: Any]) -> String {
