@@ -71,7 +71,7 @@ public final class PortalApplication: Sendable {
         let started = Self.monotonicNanoseconds()
         let id = requestID ?? RandomToken.hex(byteCount: 8)
         var requestLogger = logger
-        requestLogger[metadataKey: "request_id"] = "\(id)"
+        requestLogger[metadataKey: "request_id"] = .string(id)
         var request: Request?
         var response: Response
         do {
@@ -87,14 +87,22 @@ public final class PortalApplication: Sendable {
         }
         response.headerFields[.init("X-Request-Id")!] = id
         let elapsedMicroseconds = (Self.monotonicNanoseconds() - started) / 1000
+        // Values built directly, not by string interpolation: this runs for every request.
         requestLogger.info("request", metadata: [
-            "method": "\(head.method.rawValue)",
-            "path": "\(request?.rawPath ?? head.path?.prefix(200) ?? "")",
-            "host": "\(request?.host ?? "")",
-            "status": "\(response.status.code)",
-            "duration_ms": "\(Double(elapsedMicroseconds) / 1000)",
+            "method": .string(head.method.rawValue),
+            "path": .string(String(request?.rawPath ?? head.path?.prefix(200) ?? "")),
+            "host": .string(request?.host ?? ""),
+            "status": .string(String(response.status.code)),
+            "duration_ms": .string(Self.milliseconds(microseconds: elapsedMicroseconds)),
         ])
         return response
+    }
+
+    /// `1234` µs → `"1.234"`: milliseconds with three decimals, no Double formatting.
+    static func milliseconds(microseconds: Int64) -> String {
+        let microseconds = max(0, microseconds)
+        let fraction = String(microseconds % 1000)
+        return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     private func route(_ request: Request, logger: Logger) throws -> Response {

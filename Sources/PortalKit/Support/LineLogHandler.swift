@@ -6,7 +6,7 @@ import Logging
 /// One log line per event, `key=value` style, written with a single
 /// `write(2)` so lines from request threads never interleave:
 ///
-///     2026-11-26T17:40:00.123Z info portal-worker: request duration_ms=0.21 host=acme.portal.example.net method=GET path=/ request_id=7f3a… status=200
+///     2026-11-26T17:40:00.123Z info portal-worker: request duration_ms=0.210 host=acme.portal.example.net method=GET path=/ request_id=7f3a… status=200
 ///
 /// Values come from requests (paths, hosts), so anything that is not a plain
 /// token is quoted and control characters are escaped: a request cannot forge
@@ -61,10 +61,18 @@ public struct LineLogHandler: LogHandler {
     /// The line's bytes, newline included. Keys are sorted, so lines diff well.
     static func format(event: LogEvent, label: String, at time: Timestamp, handlerMetadata: Logger.Metadata,
                        providerMetadata: Logger.Metadata?) -> [UInt8] {
-        var fields = handlerMetadata
-        if let providerMetadata { fields.merge(providerMetadata) { _, new in new } }
-        if let explicit = event.metadata { fields.merge(explicit) { _, new in new } }
-        if let error = event.error { fields["error"] = "\(error)" }
+        // A handful of fields: a small array, later sources replacing earlier
+        // keys, beats merging dictionaries (a fifth of a request's log cost).
+        var fields: [(key: String, value: Logger.MetadataValue)] = []
+        fields.reserveCapacity(handlerMetadata.count + (providerMetadata?.count ?? 0) + (event.metadata?.count ?? 0) + 1)
+        func add(_ key: String, _ value: Logger.MetadataValue) {
+            if let index = fields.firstIndex(where: { $0.key == key }) { fields[index].value = value } else { fields.append((key, value)) }
+        }
+        for (key, value) in handlerMetadata { add(key, value) }
+        if let providerMetadata { for (key, value) in providerMetadata { add(key, value) } }
+        if let explicit = event.metadata { for (key, value) in explicit { add(key, value) } }
+        if let error = event.error { add("error", .string("\(error)")) }
+        fields.sort { $0.key < $1.key }
         var line: [UInt8] = []
         line.reserveCapacity(256)
         time.appendISO8601(to: &line)
@@ -74,11 +82,15 @@ public struct LineLogHandler: LogHandler {
         line.append(contentsOf: label.utf8)
         line.append(contentsOf: ": ".utf8)
         appendValue(event.message.description, to: &line)
-        for key in fields.keys.sorted() {
+        for field in fields {
             line.append(UInt8(ascii: " "))
-            appendValue(key, to: &line)
+            appendValue(field.key, to: &line)
             line.append(UInt8(ascii: "="))
-            appendValue(fields[key]!.description, to: &line)
+            if case .string(let text) = field.value {
+                appendValue(text, to: &line)
+            } else {
+                appendValue(field.value.description, to: &line)
+            }
         }
         if line.count > maximumLineBytes - 1 {
             // Cut at a character boundary and say so; escaping already made
@@ -98,14 +110,16 @@ public struct LineLogHandler: LogHandler {
     /// U+2029 — some log viewers split lines on them) escaped, cut to
     /// `maximumValueBytes` at a character boundary.
     static func appendValue(_ text: String, to line: inout [UInt8]) {
-        let utf8 = text.utf8
-        let plain = !utf8.isEmpty && utf8.count <= maximumValueBytes
-            && !utf8.contains { $0 <= 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D || $0 >= 0x7F }
-        if plain {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            guard !utf8.isEmpty, utf8.count <= maximumValueBytes,
+                  !utf8.contains(where: { $0 <= 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D || $0 >= 0x7F })
+            else { return false }
             line.append(contentsOf: utf8)
-            return
+            return true
         }
-        let bytes = Array(utf8)
+        if plain { return }
+        let bytes = Array(text.utf8)
         var end = bytes.count
         let truncated = end > maximumValueBytes
         if truncated {

@@ -22,8 +22,8 @@ struct ProfileRequestCommand: ParsableCommand {
     func run() throws {
         let configuration = try Environment.configuration()
         let store = try Environment.store()
-        var logger = Logger(label: "profile")
-        logger.logLevel = configuration.logLevel
+        // The worker's log handler, so logging costs what it costs in production.
+        let logger = Logger(label: "profile") { LineLogHandler(label: $0, level: configuration.logLevel) }
         let app = PortalApplication(configuration: configuration, store: store, views: try Views.bundled(), logger: logger)
         var fields = HTTPFields()
         for header in headers {
