@@ -276,19 +276,23 @@ struct TemplateRenderer: ~Copyable {
     }
 
     private func lookup(_ path: [String]) -> TemplateValue {
-        if path.count == 1 && path[0] == "." { return stack.last ?? .none }
+        let first = path[0]
+        if path.count == 1 && first == "." { return stack.last ?? .none }
         var value = TemplateValue.none
         var index = stack.count - 1
         while index >= 0 {
-            if case .object(let object) = stack[index], let found = object[path[0]] {
+            if case .object(let object) = stack[index], let found = object[first] {
                 value = found
                 break
             }
             index -= 1
         }
-        for key in path.dropFirst() {
+        // Most names have one part; only dotted ones walk further.
+        var part = 1
+        while part < path.count {
             guard case .object(let object) = value else { return .none }
-            value = object[key] ?? .none
+            value = object[path[part]] ?? .none
+            part += 1
         }
         return value
     }
