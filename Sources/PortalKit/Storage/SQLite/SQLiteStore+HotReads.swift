@@ -248,7 +248,7 @@ extension SQLiteStore {
     // MARK: Decoders
 
     private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
-        var customFields: [String: JSONValue] = [:]
+        var customFields: [String: JSONValue] = detail.customFields.isEmpty ? [:] : Dictionary(minimumCapacity: detail.customFields.count)
         for (offset, field) in detail.customFields.enumerated() {
             if let value = row.jsonValue(16 + Int32(offset), type: field.type) { customFields[field.key] = value }
         }
