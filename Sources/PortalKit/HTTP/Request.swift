@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 
 /// An HTTP request as the application sees it: the head from the gateway, the
@@ -107,19 +110,38 @@ public struct Request: Sendable {
     /// The value of one cookie, parsed from the `Cookie` header(s).
     /// Cookie names and values are ASCII tokens, so this works on bytes.
     public func cookie(_ name: String) -> String? {
-        let wanted = name.utf8
-        for field in head.headerFields where field.name == .cookie {
-            for pair in field.value.utf8.split(separator: UInt8(ascii: ";")) {
-                let trimmed = pair.drop(while: { $0 == UInt8(ascii: " ") })
-                guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")),
-                      trimmed[..<equals].elementsEqual(wanted)
-                else { continue }
-                var value = trimmed[trimmed.index(after: equals)...]
-                if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
-                    value = value.dropFirst().dropLast()
-                }
-                return String(decoding: value, as: UTF8.self)
+        var name = name
+        return name.withUTF8 { wanted in
+            for field in head.headerFields where field.name == .cookie {
+                var header = field.value
+                if let value = header.withUTF8({ Self.cookieValue(wanted, in: $0) }) { return value }
             }
+            return nil
+        }
+    }
+
+    /// One pass over `a=1; b="2"`, no intermediate arrays.
+    private static func cookieValue(_ wanted: UnsafeBufferPointer<UInt8>, in header: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !wanted.isEmpty else { return nil }
+        var start = 0
+        while start < header.count {
+            var end = start
+            while end < header.count && header[end] != UInt8(ascii: ";") { end += 1 }
+            var nameStart = start
+            while nameStart < end && header[nameStart] == UInt8(ascii: " ") { nameStart += 1 }
+            var equals = nameStart
+            while equals < end && header[equals] != UInt8(ascii: "=") { equals += 1 }
+            if equals < end, equals - nameStart == wanted.count,
+               memcmp(header.baseAddress! + nameStart, wanted.baseAddress!, wanted.count) == 0 {
+                var valueStart = equals + 1
+                var valueEnd = end
+                if valueEnd - valueStart >= 2, header[valueStart] == UInt8(ascii: "\""), header[valueEnd - 1] == UInt8(ascii: "\"") {
+                    valueStart += 1
+                    valueEnd -= 1
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: header[valueStart..<valueEnd]), as: UTF8.self)
+            }
+            start = end + 1
         }
         return nil
     }
