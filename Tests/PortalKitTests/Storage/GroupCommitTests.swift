@@ -11,8 +11,8 @@ struct GroupCommitTests {
     /// Runs `first` as a batched write that holds the writer until `queued`
     /// other writes wait behind it, then runs `others` concurrently. Returns
     /// each write's outcome, `first` last.
-    func batch(_ store: SQLiteStore, queued others: [@Sendable (Database) throws -> Void],
-               first: @escaping @Sendable (Database) throws -> Void) -> [Result<Void, StoreError>] {
+    func batch(_ store: SQLiteStore, queued others: [@Sendable (PortalKit.SQLiteConnection) throws -> Void],
+               first: @escaping @Sendable (PortalKit.SQLiteConnection) throws -> Void) -> [Result<Void, StoreError>] {
         let outcomes = Mutex<[Int: Result<Void, StoreError>]>([:])
         let firstIsRunning = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
@@ -21,8 +21,8 @@ struct GroupCommitTests {
         Thread.detachNewThread {
             group.enter()
             let outcome = Result { () throws(StoreError) in
-                try store.batchedWrite { db in
-                    try first(db)
+                try store.batchedWrite { connection in
+                    try first(connection)
                     firstIsRunning.signal()
                     let deadline = Date().addingTimeInterval(10)
                     while groupCommit.waitingCount < count, Date() < deadline { usleep(1_000) }
@@ -35,7 +35,7 @@ struct GroupCommitTests {
         for (index, write) in others.enumerated() {
             group.enter()
             Thread.detachNewThread {
-                let outcome = Result { () throws(StoreError) in try store.batchedWrite { db in try write(db) } }
+                let outcome = Result { () throws(StoreError) in try store.batchedWrite { connection in try write(connection) } }
                 outcomes.withLock { $0[index] = outcome }
                 group.leave()
             }
@@ -44,10 +44,11 @@ struct GroupCommitTests {
         return outcomes.withLock { outcomes in (0...count).map { outcomes[$0]! } }
     }
 
-    func insertCompany(_ name: String, in workspace: Workspace) -> @Sendable (Database) throws -> Void {
+    func insertCompany(_ name: String, in workspace: Workspace) -> @Sendable (PortalKit.SQLiteConnection) throws -> Void {
         let id = workspace.id.rawValue
-        return { db in
-            try db.execute(sql: "INSERT INTO company (workspace_id, name, created_at, updated_at) VALUES (?, ?, 0, 0)", arguments: [id, name])
+        return { connection in
+            try connection.execute("INSERT INTO company (workspace_id, name, created_at, updated_at) VALUES (?, ?, 0, 0)",
+                                   [.integer(id), .text(name)])
         }
     }
 
@@ -94,9 +95,9 @@ struct GroupCommitTests {
         // own savepoint and then makes the whole transaction fail.
         let outcomes = batch(store, queued: [
             insertCompany("innocent", in: workspace),
-            { db in
-                try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-                try db.execute(sql: "INSERT INTO company (workspace_id, name, created_at, updated_at) VALUES (999999, 'dangling', 0, 0)")
+            { connection in
+                try connection.execute("PRAGMA defer_foreign_keys = ON")
+                try connection.execute("INSERT INTO company (workspace_id, name, created_at, updated_at) VALUES (999999, 'dangling', 0, 0)")
             },
         ], first: insertCompany("first", in: workspace))
         #expect((try? outcomes[0].get()) == nil)
@@ -104,7 +105,7 @@ struct GroupCommitTests {
         #expect((try? outcomes[2].get()) != nil)
         #expect(try companyNames(store) == ["first"])
         // The writer is usable afterwards.
-        try store.batchedWrite { db in try insertCompany("after", in: workspace)(db) }
+        try store.batchedWrite { connection in try insertCompany("after", in: workspace)(connection) }
         #expect(try companyNames(store) == ["first", "after"])
     }
 
@@ -118,10 +119,10 @@ struct GroupCommitTests {
             for index in 0..<writesPerThread {
                 let name = "t\(thread)-\(index)"
                 do {
-                    let id = try store.batchedWrite { db -> Int64 in
+                    let id = try store.batchedWrite { connection -> Int64 in
                         if index % 10 == 3 { throw Refused() }
-                        try insertCompany(name, in: workspace)(db)
-                        return db.lastInsertedRowID
+                        try insertCompany(name, in: workspace)(connection)
+                        return connection.lastInsertedRowID
                     }
                     let stored = try store.read { db in try String.fetchOne(db, sql: "SELECT name FROM company WHERE id = ?", arguments: [id]) }
                     if stored != name { wrongResults.add(1, ordering: .relaxed) }

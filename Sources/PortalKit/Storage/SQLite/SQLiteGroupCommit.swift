@@ -18,9 +18,17 @@ import GRDB
 /// batch still commit. If the COMMIT itself fails, every write of the batch
 /// fails. Bodies must only touch the database: effects outside it would not
 /// be undone by a rollback of the batch.
+///
+/// Bodies run on the writer connection through prepared statements of our
+/// own (`SQLiteConnection`), and so do BEGIN, SAVEPOINT and COMMIT: GRDB
+/// parsed each of those anew and converted every argument, about a fifth of
+/// a reply's instructions.
 final class SQLiteGroupCommit: Sendable {
     private let writer: DatabasePool
     private let queue = SpinningLock(Queue())
+    /// Our statements on GRDB's writer connection; only touched inside its
+    /// serialized `writeWithoutTransaction`.
+    private let writerStatements = SpinningLock<SQLiteConnection?>(nil)
 
     private struct Queue {
         var waiting: [Ticket] = []
@@ -34,12 +42,12 @@ final class SQLiteGroupCommit: Sendable {
     private final class Ticket: @unchecked Sendable {
         /// The caller's body; dropped once run, before the caller is woken,
         /// as it only lives as long as the caller's `write` call.
-        var run: ((Database) throws -> Void)?
+        var run: ((SQLiteConnection) throws -> Void)?
         var failure: (any Error)?
         var leadsNext = false
         let wakeUp = DispatchSemaphore(value: 0)
 
-        init(run: @escaping (Database) throws -> Void) {
+        init(run: @escaping (SQLiteConnection) throws -> Void) {
             self.run = run
         }
     }
@@ -50,7 +58,7 @@ final class SQLiteGroupCommit: Sendable {
 
     /// Runs `body` in a transaction, possibly shared with other callers',
     /// and returns once that transaction has committed.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var value: T?
             let ticket = Ticket { db in value = try body(db) }
@@ -108,27 +116,47 @@ final class SQLiteGroupCommit: Sendable {
     private func run(_ batch: [Ticket]) {
         do {
             try writer.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
+                guard let handle = db.sqliteConnection else { throw StoreError.unavailable("the database is closed") }
+                let connection = writerStatements.withLock { statements in
+                    if statements == nil { statements = SQLiteConnection(borrowing: handle) }
+                    return statements!
+                }
+                try connection.execute("BEGIN IMMEDIATE")
+                do {
                     if batch.count == 1 {
                         // Alone: no savepoint needed, a failure rolls back the transaction.
-                        try batch[0].run?(db)
-                        return .commit
-                    }
-                    for ticket in batch {
-                        do {
-                            try db.inSavepoint {
-                                try ticket.run?(db)
-                                return .commit
+                        try batch[0].run?(connection)
+                    } else {
+                        for ticket in batch {
+                            try connection.execute("SAVEPOINT batched_write")
+                            do {
+                                try ticket.run?(connection)
+                            } catch {
+                                ticket.failure = error
+                                try connection.execute("ROLLBACK TO batched_write")
                             }
-                        } catch {
-                            ticket.failure = error
+                            try connection.execute("RELEASE batched_write")
                         }
                     }
-                    return .commit
+                    try connection.execute("COMMIT")
+                } catch {
+                    // Still open when a statement or the COMMIT itself failed.
+                    if connection.isInsideTransaction { try? connection.execute("ROLLBACK") }
+                    throw error
                 }
             }
         } catch {
             for ticket in batch where ticket.failure == nil { ticket.failure = error }
+        }
+    }
+
+    /// Finalizes our statements on the writer connection; before it closes.
+    func close() {
+        try? writer.writeWithoutTransaction { _ in
+            writerStatements.withLock { statements in
+                statements?.close()
+                statements = nil
+            }
         }
     }
 }

@@ -47,6 +47,16 @@ final class SQLiteReadConnections: Sendable {
 final class SQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// False for a connection borrowed from GRDB (the writer): only the
+    /// statements are ours to finalize.
+    private let ownsHandle: Bool
+
+    /// Statements on a connection someone else opened and will close; call
+    /// `close()` before they do.
+    init(borrowing handle: OpaquePointer) {
+        self.handle = handle
+        ownsHandle = false
+    }
 
     init(readOnlyPath path: String) throws(StoreError) {
         var db: OpaquePointer?
@@ -57,19 +67,30 @@ final class SQLiteConnection: @unchecked Sendable {
             throw StoreError.unavailable(message)
         }
         handle = db
+        ownsHandle = true
         sqlite3_busy_timeout(db, 5_000)
         // A small page cache per connection: the operating system caches the file.
         sqlite3_exec(db, "PRAGMA cache_size = -1024; PRAGMA query_only = 1; PRAGMA mmap_size = 0", nil, nil, nil)
     }
 
-    deinit { close() }
+    deinit { if ownsHandle { close() } }
 
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
-        if let handle { sqlite3_close_v2(handle) }
+        if ownsHandle, let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
+
+    /// Runs a cached statement that returns no rows (or whose rows are not wanted).
+    func execute(_ sql: String, _ arguments: [SQLiteArgument] = []) throws(StoreError) {
+        try query(sql, arguments) { _ in }
+    }
+
+    var lastInsertedRowID: Int64 { handle.map(sqlite3_last_insert_rowid) ?? 0 }
+
+    /// Whether a transaction is open (SQLite's autocommit is off).
+    var isInsideTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
 
     /// Runs a cached statement with the arguments and calls `row` for each result row.
     func query(_ sql: String, _ arguments: [SQLiteArgument], row: (SQLiteRow) throws -> Void) throws(StoreError) {

@@ -83,6 +83,7 @@ public final class SQLiteStore: PortalStore {
 
     public func close() throws(StoreError) {
         checkpointer.withLock { $0 }?.stop()
+        groupCommit.close()
         readers.close()
         do { try pool.close() } catch { throw StoreError(error) }
     }
@@ -107,7 +108,7 @@ public final class SQLiteStore: PortalStore {
         return (counts.writes, counts.batches)
     }
 
-    func batchedWrite<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func batchedWrite<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
         do { return try groupCommit.write(body) } catch { throw StoreError(error) }
     }
 }
