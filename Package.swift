@@ -34,8 +34,6 @@ let package = Package(
             name: "CResolver",
             linkerSettings: [.linkedLibrary("resolv")]
         ),
-        // glibc's malloc tuning (mallopt), which Swift's Glibc module does not expose.
-        .target(name: "CMalloc"),
         // The transport only: sockets, threads, FastCGI params -> HTTP request, response writing.
         .target(
             name: "FastCGI",
@@ -62,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "portal-worker",
             dependencies: [
-                "FastCGI", "PortalKit", "CMalloc",
+                "FastCGI", "PortalKit",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CMalloc
 import FastCGI
 import Logging
 import PortalKit
@@ -25,7 +24,6 @@ enum WorkerMain {
             FileHandle.standardError.write(Data("portal-worker: \(error)\n".utf8))
             return 2
         }
-        keepFreedMemoryInArenas()
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "portal-worker")
 
@@ -108,16 +106,6 @@ enum WorkerMain {
         ])
         return 0
     }
-}
-
-/// glibc gives memory back to the kernel as soon as 128 KB lie free at the top
-/// of a thread's heap. A request allocates and frees about that much, so each
-/// one paid for an madvise (with a TLB shootdown on the other core) and then
-/// page faults to get the memory back: 4–5 % of the worker's time under
-/// bench/run's reply scenario (perf). Keeping up to 1 MB per arena stops the
-/// churn; with glibc's arena cap (8 per core) that bounds the extra at a few MB.
-private func keepFreedMemoryInArenas() {
-    _ = cmalloc_keep_freed_memory(1 << 20)
 }
 
 /// Hands each FastCGI request to the application.
