@@ -85,7 +85,7 @@ public final class PortalApplication: Sendable {
         } catch {
             response = errors.response(for: error, request: request, requestID: id, logger: requestLogger)
         }
-        response.headerFields[.init("X-Request-Id")!] = id
+        response.headerFields[Self.requestIDHeader] = id
         let elapsedMicroseconds = (Self.monotonicNanoseconds() - started) / 1000
         // Values built directly, not by string interpolation: this runs for every request.
         requestLogger.info("request", metadata: [
@@ -97,6 +97,8 @@ public final class PortalApplication: Sendable {
         ])
         return response
     }
+
+    private static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 
     /// `1234` µs → `"1.234"`: milliseconds with three decimals, no Double formatting.
     static func milliseconds(microseconds: Int64) -> String {

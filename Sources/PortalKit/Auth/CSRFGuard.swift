@@ -38,19 +38,12 @@ enum CSRFGuard {
 
     /// `https://acme.portal.example.net[:port]` against the request's scheme and host.
     static func isSameOrigin(_ origin: String, request: Request) -> Bool {
-        let utf8 = origin.utf8
-        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+        // Bytes, not Characters (see `Request.init`).
+        guard let colon = origin.utf8.firstIndex(of: UInt8(ascii: ":")),
               origin[colon...].utf8.starts(with: "://".utf8)
         else { return false }
-        let scheme = origin[..<colon]
-        guard scheme.utf8.elementsEqual(request.scheme.utf8, by: { asciiLowercased($0) == asciiLowercased($1) }) else { return false }
-        let authority = origin[utf8.index(colon, offsetBy: 3)...]
-        // Browsers send the host lower-cased and often without a port: compare in place.
-        if Request.isRoutingHost(authority) { return authority == request.host }
-        return Request.routingHost(String(authority)) == request.host
-    }
-
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+        let authority = origin[origin.utf8.index(colon, offsetBy: 3)...]
+        return origin[..<colon].lowercased() == request.scheme.lowercased()
+            && Request.routingHost(String(authority)) == request.host
     }
 }

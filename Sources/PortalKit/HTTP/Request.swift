@@ -77,7 +77,7 @@ public struct Request: Sendable {
     static func routingHost(_ authority: String?) -> String {
         guard let authority, !authority.isEmpty else { return "" }
         // nginx already passes `$host` lower-cased without a port: keep it as it is.
-        if isRoutingHost(authority[...]) { return authority }
+        if isRoutingHost(authority) { return authority }
         var host = authority.lowercased()
         if host.hasPrefix("[") {
             if let close = host.firstIndex(of: "]") { host = String(host[...close]) }
@@ -90,7 +90,7 @@ public struct Request: Sendable {
 
     /// Whether `routingHost` would return this text unchanged: no upper-case
     /// letter, port, bracket or trailing dot.
-    static func isRoutingHost(_ text: Substring) -> Bool {
+    private static func isRoutingHost(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.last != UInt8(ascii: ".")
             && !text.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") }
     }
@@ -154,9 +154,7 @@ public struct Request: Sendable {
         let end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
         guard let start = utf8[..<end].firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = utf8[start..<end].lastIndex(where: { !isSpace($0) })!
-        let type = contentType[start...last]
-        let hasUpperCase = type.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-        return hasUpperCase ? type.lowercased() : String(type)
+        return contentType[start...last].lowercased()
     }
 
     /// Whether the request is for an API path (answered in JSON) rather than a page.

@@ -64,7 +64,7 @@ struct GroupCommitTests {
                              first: insertCompany("first", in: workspace))
         #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
         #expect(try companyNames(store) == Set(["first"] + (1...7).map { "c\($0)" }))
-        #expect(store.groupCommit.counts == (batches: 2, writes: 8))
+        #expect(store.groupCommit.counts == (writes: 8, transactions: 2))
     }
 
     @Test("a write that throws rolls back alone; the others of its batch commit")
@@ -84,7 +84,7 @@ struct GroupCommitTests {
         #expect((try? outcomes[1].get()) == nil)
         #expect((try? outcomes[2].get()) != nil)
         #expect(try companyNames(store) == ["first", "a", "b"])
-        #expect(store.groupCommit.counts.batches == 2)
+        #expect(store.groupCommit.counts.transactions == 2)
     }
 
     @Test("when the shared COMMIT fails, every write of that batch fails and none of it is stored")

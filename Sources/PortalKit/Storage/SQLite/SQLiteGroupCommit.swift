@@ -33,8 +33,8 @@ final class SQLiteGroupCommit: Sendable {
     private struct Queue {
         var waiting: [Ticket] = []
         var hasLeader = false
-        var batches = 0
         var writes = 0
+        var transactions = 0
     }
 
     /// One caller's write and how it ended; touched by the leader only while
@@ -79,9 +79,9 @@ final class SQLiteGroupCommit: Sendable {
         }
     }
 
-    /// Batches run and writes committed so far (for tests and diagnostics).
-    var counts: (batches: Int, writes: Int) {
-        queue.withLock { ($0.batches, $0.writes) }
+    /// Writes run so far and the transactions that carried them (for tests and diagnostics).
+    var counts: (writes: Int, transactions: Int) {
+        queue.withLock { ($0.writes, $0.transactions) }
     }
 
     /// Callers queued behind the running batch (for tests).
@@ -93,7 +93,7 @@ final class SQLiteGroupCommit: Sendable {
         let batch = queue.withLock { queue in
             let batch = queue.waiting
             queue.waiting.removeAll(keepingCapacity: true)
-            queue.batches += 1
+            queue.transactions += 1
             queue.writes += batch.count
             return batch
         }

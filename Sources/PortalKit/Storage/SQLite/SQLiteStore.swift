@@ -99,15 +99,12 @@ public final class SQLiteStore: PortalStore {
         do { return try pool.write(body) } catch { throw StoreError(error) }
     }
 
+    /// Batched writes so far and the transactions that carried them.
+    public var groupCommitCounts: (writes: Int, transactions: Int) { groupCommit.counts }
+
     /// Like `write`, but the transaction may be shared with other callers'
     /// writes that arrive meanwhile (group commit); it returns after the
     /// COMMIT. For small, frequent writes whose body only touches the database.
-    /// Batched writes so far and the transactions that carried them.
-    public var groupCommitCounts: (writes: Int, transactions: Int) {
-        let counts = groupCommit.counts
-        return (counts.writes, counts.batches)
-    }
-
     func batchedWrite<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
         do { return try groupCommit.write(body) } catch { throw StoreError(error) }
     }
