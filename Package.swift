@@ -34,6 +34,11 @@ let package = Package(
             name: "CResolver",
             linkerSettings: [.linkedLibrary("resolv")]
         ),
+        // Process-wide SQLite settings (sqlite3_config is variadic).
+        .target(
+            name: "CSQLiteSettings",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // The transport only: sockets, threads, FastCGI params -> HTTP request, response writing.
         .target(
             name: "FastCGI",
@@ -47,7 +52,7 @@ let package = Package(
         .target(
             name: "PortalKit",
             dependencies: [
-                "CSMTP", "CResolver",
+                "CSMTP", "CResolver", "CSQLiteSettings",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,4 @@
+import CSQLiteSettings
 import Foundation
 import GRDB
 
@@ -28,6 +29,7 @@ public final class SQLiteStore: PortalStore {
     /// Opens (creating if needed) the database file. Migrations are separate:
     /// see `migrate()`.
     public init(path: String, options: Options = Options()) throws(StoreError) {
+        _ = Self.librarySettings
         self.path = path
         var config = GRDB.Configuration()
         config.label = "portal"
@@ -54,6 +56,15 @@ public final class SQLiteStore: PortalStore {
         readers = SQLiteReadConnections(path: path)
         groupCommit = SQLiteGroupCommit(writer: pool)
     }
+
+    /// Process-wide settings, applied once before the first connection opens
+    /// (SQLite accepts them only then; in a process that used SQLite before,
+    /// such as a test run, they are skipped and nothing else changes).
+    private static let librarySettings: Void = {
+        // Memory statistics take a global mutex on every allocation inside
+        // SQLite: ~110 per list request, contended by every worker thread.
+        _ = csqlite_disable_memory_statistics()
+    }()
 
     public func checkHealth() throws(StoreError) {
         _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
