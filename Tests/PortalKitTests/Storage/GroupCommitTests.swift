@@ -11,8 +11,8 @@ struct GroupCommitTests {
     /// Runs `first` as a batched write that holds the writer until `queued`
     /// other writes wait behind it, then runs `others` concurrently. Returns
     /// each write's outcome, `first` last.
-    func batch(_ store: SQLiteStore, queued others: [@Sendable (PortalKit.SQLiteConnection) throws -> Void],
-               first: @escaping @Sendable (PortalKit.SQLiteConnection) throws -> Void) -> [Result<Void, StoreError>] {
+    func batch(_ store: SQLiteStore, queued others: [@Sendable (RawSQLiteConnection) throws -> Void],
+               first: @escaping @Sendable (RawSQLiteConnection) throws -> Void) -> [Result<Void, StoreError>] {
         let outcomes = Mutex<[Int: Result<Void, StoreError>]>([:])
         let firstIsRunning = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
@@ -44,7 +44,7 @@ struct GroupCommitTests {
         return outcomes.withLock { outcomes in (0...count).map { outcomes[$0]! } }
     }
 
-    func insertCompany(_ name: String, in workspace: Workspace) -> @Sendable (PortalKit.SQLiteConnection) throws -> Void {
+    func insertCompany(_ name: String, in workspace: Workspace) -> @Sendable (RawSQLiteConnection) throws -> Void {
         let id = workspace.id.rawValue
         return { connection in
             try connection.execute("INSERT INTO company (workspace_id, name, created_at, updated_at) VALUES (?, ?, 0, 0)",

@@ -20,7 +20,7 @@ import GRDB
 /// be undone by a rollback of the batch.
 ///
 /// Bodies run on the writer connection through prepared statements of our
-/// own (`SQLiteConnection`), and so do BEGIN, SAVEPOINT and COMMIT: GRDB
+/// own (`RawSQLiteConnection`), and so do BEGIN, SAVEPOINT and COMMIT: GRDB
 /// parsed each of those anew and converted every argument, about a fifth of
 /// a reply's instructions.
 final class SQLiteGroupCommit: Sendable {
@@ -28,7 +28,7 @@ final class SQLiteGroupCommit: Sendable {
     private let queue = SpinningLock(Queue())
     /// Our statements on GRDB's writer connection; only touched inside its
     /// serialized `writeWithoutTransaction`.
-    private let writerStatements = SpinningLock<SQLiteConnection?>(nil)
+    private let writerStatements = SpinningLock<RawSQLiteConnection?>(nil)
 
     private struct Queue {
         var waiting: [Ticket] = []
@@ -42,12 +42,12 @@ final class SQLiteGroupCommit: Sendable {
     private final class Ticket: @unchecked Sendable {
         /// The caller's body; dropped once run, before the caller is woken,
         /// as it only lives as long as the caller's `write` call.
-        var run: ((SQLiteConnection) throws -> Void)?
+        var run: ((RawSQLiteConnection) throws -> Void)?
         var failure: (any Error)?
         var leadsNext = false
         let wakeUp = DispatchSemaphore(value: 0)
 
-        init(run: @escaping (SQLiteConnection) throws -> Void) {
+        init(run: @escaping (RawSQLiteConnection) throws -> Void) {
             self.run = run
         }
     }
@@ -58,7 +58,7 @@ final class SQLiteGroupCommit: Sendable {
 
     /// Runs `body` in a transaction, possibly shared with other callers',
     /// and returns once that transaction has committed.
-    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func write<T>(_ body: (RawSQLiteConnection) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var value: T?
             let ticket = Ticket { db in value = try body(db) }
@@ -118,7 +118,7 @@ final class SQLiteGroupCommit: Sendable {
             try writer.writeWithoutTransaction { db in
                 guard let handle = db.sqliteConnection else { throw StoreError.unavailable("the database is closed") }
                 let connection = writerStatements.withLock { statements in
-                    if statements == nil { statements = SQLiteConnection(borrowing: handle) }
+                    if statements == nil { statements = RawSQLiteConnection(borrowing: handle) }
                     return statements!
                 }
                 try connection.execute("BEGIN IMMEDIATE")
@@ -152,7 +152,7 @@ final class SQLiteGroupCommit: Sendable {
 
     /// Finalizes our statements on the writer connection; before it closes.
     func close() {
-        try? writer.writeWithoutTransaction { _ in
+        writer.writeWithoutTransaction { _ in
             writerStatements.withLock { statements in
                 statements?.close()
                 statements = nil

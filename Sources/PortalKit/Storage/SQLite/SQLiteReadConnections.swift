@@ -11,18 +11,18 @@ import GRDBSQLite
 /// stay on GRDB.
 final class SQLiteReadConnections: Sendable {
     private let path: String
-    private let idle = SpinningLock<[SQLiteConnection]>([])
+    private let idle = SpinningLock<[RawSQLiteConnection]>([])
 
     init(path: String) {
         self.path = path
     }
 
-    func read<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
-        let connection: SQLiteConnection
+    func read<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
+        let connection: RawSQLiteConnection
         if let reused = idle.withLock({ $0.popLast() }) {
             connection = reused
         } else {
-            connection = try SQLiteConnection(readOnlyPath: path)
+            connection = try RawSQLiteConnection(readOnlyPath: path)
         }
         defer { idle.withLock { $0.append(connection) } }
         do {
@@ -43,8 +43,9 @@ final class SQLiteReadConnections: Sendable {
     }
 }
 
-/// One SQLite connection with its prepared statements; used by one thread at a time.
-final class SQLiteConnection: @unchecked Sendable {
+/// One SQLite connection driven through the C API with its own prepared
+/// statements (not GRDB's), used by one thread at a time.
+final class RawSQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// False for a connection borrowed from GRDB (the writer): only the

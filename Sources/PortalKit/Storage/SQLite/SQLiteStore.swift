@@ -116,7 +116,7 @@ public final class SQLiteStore: PortalStore {
     /// Like `write`, but the transaction may be shared with other callers'
     /// writes that arrive meanwhile (group commit); it returns after the
     /// COMMIT. For small, frequent writes whose body only touches the database.
-    func batchedWrite<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
+    func batchedWrite<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
         do { return try groupCommit.write(body) } catch { throw StoreError(error) }
     }
 }
