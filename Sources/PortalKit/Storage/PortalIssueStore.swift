@@ -22,19 +22,6 @@ public enum IssueScope: Sendable, Equatable {
     case requester(CustomerID)
     /// Every issue of the company (`admin`).
     case company(CompanyID)
-
-    var isCompany: Bool {
-        if case .company = self { return true }
-        return false
-    }
-
-    /// The customer's or the company's row id: the argument of the scope's condition.
-    var rowID: Int64 {
-        switch self {
-        case .requester(let customer): customer.rawValue
-        case .company(let company): company.rawValue
-        }
-    }
 }
 
 public struct PortalIssueQuery: Sendable, Equatable {

@@ -165,21 +165,19 @@ extension SQLiteStore {
         }
     }
 
-    /// The scope as a condition on the issue row: the access level, in SQL.
-    private static func scopeCondition(_ scope: IssueScope, arguments: inout [SQLiteArgument]) -> String {
-        arguments.append(.integer(scope.rowID))
-        return scopeCondition(scope.isCompany ? .company : .requester)
+    /// The one statement of the access rule: a condition on the issue alias
+    /// `i` and its argument. Reads and the reply write share it.
+    static func scopeCondition(_ scope: IssueScope) -> (sql: String, argument: SQLiteArgument) {
+        switch scope {
+        case .requester(let customer): (" AND i.requester_id = ?", .integer(customer.rawValue))
+        case .company(let company): (" AND i.company_id = ?", .integer(company.rawValue))
+        }
     }
 
-    enum ScopeKind { case requester, company }
-
-    /// The one statement of the access rule, on the issue alias `i`, taking
-    /// the scope's `rowID` as its argument. Reads and the reply write share it.
-    static func scopeCondition(_ kind: ScopeKind) -> String {
-        switch kind {
-        case .requester: " AND i.requester_id = ?"
-        case .company: " AND i.company_id = ?"
-        }
+    private static func scopeCondition(_ scope: IssueScope, arguments: inout [SQLiteArgument]) -> String {
+        let condition = scopeCondition(scope)
+        arguments.append(condition.argument)
+        return condition.sql
     }
 
     public func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow> {

@@ -9,13 +9,14 @@ extension SQLiteStore {
 
     public func addCustomerReply(_ message: NewMessage, issue ref: IssueRef, scope: IssueScope, moving fromStatus: String,
                                  to toStatus: String, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Message? {
-        let scopeSQL = scope.isCompany ? Self.replyTouchByCompanySQL : Self.replyTouchByRequesterSQL
+        let scopeCondition = Self.scopeCondition(scope)
+        let touchSQL = Self.replyTouch + scopeCondition.sql + " RETURNING id"
         // Replies are the hot write: they share transactions under load.
         return try batchedWrite { connection in
             // The scope is in the UPDATE itself, so no read is needed first.
-            guard let issue = try connection.first(scopeSQL, [
+            guard let issue = try connection.first(touchSQL, [
                 .integer(now.databaseValue), .text(fromStatus), .text(toStatus), .integer(workspace.rawValue), .integer(ref.number),
-                .integer(scope.rowID),
+                scopeCondition.argument,
             ], { $0.int64(0) }) else { return nil }
             try connection.execute(Self.insertReplySQL, [
                 .integer(workspace.rawValue), .integer(issue), .text(message.role.rawValue), .text(message.body),
@@ -35,6 +36,4 @@ extension SQLiteStore {
         UPDATE issue AS i SET updated_at = ?, status = CASE WHEN status = ? THEN ? ELSE status END
         WHERE i.workspace_id = ? AND i.number = ?
         """
-    private static let replyTouchByRequesterSQL = replyTouch + scopeCondition(.requester) + " RETURNING id"
-    private static let replyTouchByCompanySQL = replyTouch + scopeCondition(.company) + " RETURNING id"
 }
