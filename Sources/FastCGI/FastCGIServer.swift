@@ -21,15 +21,13 @@ public final class FastCGIServer: Sendable {
         public var threadCount: Int
         /// Longest request body read; a longer one is discarded and flagged.
         public var maxBodyBytes: Int
-        /// Requests computed at the same time (0: as many as threads). Threads
-        /// beyond it still accept and read, then wait their turn: on a few cores,
-        /// dozens of requests computing at once only share the CPU worse.
-        public var maxConcurrentResponses: Int
+        /// Requests computed at the same time (nil: as many as threads).
+        public var responseSlots: ResponseSlots?
 
-        public init(threadCount: Int = 64, maxBodyBytes: Int = 256 * 1024, maxConcurrentResponses: Int = 0) {
+        public init(threadCount: Int = 64, maxBodyBytes: Int = 256 * 1024, responseSlots: ResponseSlots? = nil) {
             self.threadCount = max(1, threadCount)
             self.maxBodyBytes = max(0, maxBodyBytes)
-            self.maxConcurrentResponses = max(0, maxConcurrentResponses)
+            self.responseSlots = responseSlots
         }
     }
 
@@ -41,7 +39,6 @@ public final class FastCGIServer: Sendable {
     /// Requests between accept and finish, across all threads.
     private let inFlight = Atomic<Int>(0)
     private let runningThreads = Atomic<Int>(0)
-    private let responseSlots: DispatchSemaphore?
 
     /// Initializes libfcgi once per process (it installs signal handlers that
     /// `ShutdownSignals` then replaces). Safe to call again.
@@ -54,8 +51,6 @@ public final class FastCGIServer: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
-        let slots = configuration.maxConcurrentResponses
-        responseSlots = slots > 0 && slots < configuration.threadCount ? DispatchSemaphore(value: slots) : nil
     }
 
     /// Starts the threads and returns at once.
@@ -165,15 +160,12 @@ public final class FastCGIServer: Sendable {
             return
         }
         let (body, exceeded) = readBody(request.pointee.in, declaredLength: params.contentLength, chunk: &buffers.input)
-        // A counting semaphore, not a strict FIFO hand-off: measured with
-        // bench/run at 128 connections, handing each freed slot to the oldest
-        // sleeping thread left it idle until that thread was scheduled, and
-        // p99 went from ~90 ms to 220–480 ms.
-        responseSlots?.wait()
+        let slots = configuration.responseSlots
+        slots?.acquire()
         let response = responder.respond(to: FastCGIRequest(
             head: head, body: body, bodyExceededLimit: exceeded,
             remoteAddress: params.remoteAddress, requestID: params.requestID))
-        responseSlots?.signal()
+        slots?.release()
         write(response, to: request.pointee.out, output: &buffers.output)
     }
 

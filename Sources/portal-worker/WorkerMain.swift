@@ -27,10 +27,15 @@ enum WorkerMain {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "portal-worker")
 
+        // Requests computed at once; a reply that waits for the shared
+        // transaction carrying its write lends its slot meanwhile.
+        let responseSlots = configuration.concurrency > 0 && configuration.concurrency < configuration.threads
+            ? ResponseSlots(count: configuration.concurrency) : nil
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: configuration.databasePath,
-                                    options: .init(maximumReaders: configuration.databaseReaders))
+            var storeOptions = SQLiteStore.Options(maximumReaders: configuration.databaseReaders)
+            if let responseSlots { storeOptions.whileWaitingForWriter = { sleep in responseSlots.lending(while: sleep) } }
+            store = try SQLiteStore(path: configuration.databasePath, options: storeOptions)
             if configuration.migrateOnStart {
                 let applied = try store.migrate()
                 if !applied.isEmpty { logger.notice("migrated", metadata: ["applied": "\(applied)"]) }
@@ -75,7 +80,7 @@ enum WorkerMain {
         let server = FastCGIServer(
             socket: socket,
             configuration: .init(threadCount: configuration.threads, maxBodyBytes: configuration.maxBodyBytes,
-                                 maxConcurrentResponses: configuration.concurrency),
+                                 responseSlots: responseSlots),
             responder: WorkerResponder(application: application),
             logger: logger)
         do {

@@ -132,7 +132,7 @@ struct FastCGIServerTests {
         #expect(running.responder.seen.withLock { $0.count } == 8)
     }
 
-    @Test("computes at most maxConcurrentResponses requests at once; the others wait and are all answered")
+    @Test("computes at most as many requests at once as it has response slots; the others wait and are all answered")
     func concurrencyLimit() throws {
         final class SlowResponder: FastCGIResponder {
             let running = Atomic<Int>(0)
@@ -148,7 +148,7 @@ struct FastCGIServerTests {
         let path = "/tmp/fcgi-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let responder = SlowResponder()
         let server = FastCGIServer(socket: try ListeningSocket.open(.unixSocket(path: path), environment: [:]),
-                                   configuration: .init(threadCount: 8, maxConcurrentResponses: 2), responder: responder,
+                                   configuration: .init(threadCount: 8, responseSlots: ResponseSlots(count: 2)), responder: responder,
                                    logger: Logger(label: "test"))
         server.start()
         defer {
@@ -165,6 +165,64 @@ struct FastCGIServerTests {
         }
         #expect(answered.load(ordering: .relaxed) == 8)
         #expect(responder.most.load(ordering: .relaxed) == 2)
+    }
+
+    @Test("a request that lends its response slot while it sleeps lets another request be computed meanwhile")
+    func lendingASlot() throws {
+        final class LendingResponder: FastCGIResponder {
+            let slots: ResponseSlots
+            let lenderSleeps = DispatchSemaphore(value: 0)
+            let wakeLender = DispatchSemaphore(value: 0)
+            init(slots: ResponseSlots) { self.slots = slots }
+            func respond(to request: FastCGIRequest) -> FastCGIResponse {
+                if request.head.path == "/lend" {
+                    slots.lending { lenderSleeps.signal(); wakeLender.wait() }
+                    return FastCGIResponse(head: HTTPResponse(status: .ok), body: Array("lent".utf8))
+                }
+                return FastCGIResponse(head: HTTPResponse(status: .ok), body: Array("quick".utf8))
+            }
+        }
+        let path = "/tmp/fcgi-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let slots = ResponseSlots(count: 1)
+        let responder = LendingResponder(slots: slots)
+        let server = FastCGIServer(socket: try ListeningSocket.open(.unixSocket(path: path), environment: [:]),
+                                   configuration: .init(threadCount: 4, responseSlots: slots), responder: responder,
+                                   logger: Logger(label: "test"))
+        server.start()
+        defer {
+            responder.wakeLender.signal()
+            server.stop(gracePeriod: 2)
+            _ = server.waitForThreads(timeout: 5)
+            server.socket.close()
+        }
+        /// One request on its own connection, answered in the background.
+        final class Exchange: Sendable {
+            let answer = Mutex<String?>(nil)
+            let done = DispatchSemaphore(value: 0)
+        }
+        func request(_ uri: String) -> Exchange {
+            let exchange = Exchange()
+            DispatchQueue.global().async {
+                let text = try? {
+                    let client = try FastCGITestClient.connect(to: path)
+                    defer { client.close() }
+                    try client.send(params: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", uri)], keepConnection: false)
+                    return try client.readResponse().text
+                }()
+                exchange.answer.withLock { $0 = text }
+                exchange.done.signal()
+            }
+            return exchange
+        }
+        let lender = request("/lend")
+        #expect(responder.lenderSleeps.wait(timeout: .now() + 5) == .success)
+        // The only slot is lent: the other request is computed while the lender sleeps.
+        let quick = request("/quick")
+        #expect(quick.done.wait(timeout: .now() + 5) == .success)
+        #expect(quick.answer.withLock { $0 } == "quick")
+        responder.wakeLender.signal()
+        #expect(lender.done.wait(timeout: .now() + 5) == .success)
+        #expect(lender.answer.withLock { $0 } == "lent")
     }
 
     @Test("stop() wakes every thread blocked in accept, and refuses new connections")

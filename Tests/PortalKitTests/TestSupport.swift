@@ -20,9 +20,9 @@ final class ManualClock: Clock {
 }
 
 /// A migrated SQLite store in a fresh temporary file.
-func makeStore() throws -> SQLiteStore {
+func makeStore(options: SQLiteStore.Options = .init()) throws -> SQLiteStore {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portal-tests-\(UUID().uuidString)")
-    let store = try SQLiteStore(path: directory.appendingPathComponent("portal.sqlite").path)
+    let store = try SQLiteStore(path: directory.appendingPathComponent("portal.sqlite").path, options: options)
     try store.migrate()
     return store
 }

@@ -67,6 +67,28 @@ struct GroupCommitTests {
         #expect(store.groupCommit.counts == (writes: 8, transactions: 2))
     }
 
+    @Test("a write queued behind the running transaction sleeps inside whileWaitingForWriter (the worker lends its response slot there); a write that finds the writer free does not")
+    func waitingHook() throws {
+        let sleeps = Atomic<Int>(0)
+        let sleeping = Atomic<Int>(0)
+        let store = try makeStore(options: .init(whileWaitingForWriter: { sleep in
+            sleeps.add(1, ordering: .relaxed)
+            sleeping.add(1, ordering: .relaxed)
+            sleep()
+            sleeping.subtract(1, ordering: .relaxed)
+        }))
+        let workspace = try store.createWorkspace(NewWorkspace(slug: "acme", name: "Acme"), at: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000))
+        try store.batchedWrite { connection in try insertCompany("alone", in: workspace)(connection) }
+        #expect(sleeps.load(ordering: .relaxed) == 0)
+        let outcomes = batch(store, queued: (1...3).map { insertCompany("c\($0)", in: workspace) },
+                             first: insertCompany("first", in: workspace))
+        #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
+        // The three queued writes slept (the first of them then led their batch); each woke before returning.
+        #expect(sleeps.load(ordering: .relaxed) == 3)
+        #expect(sleeping.load(ordering: .relaxed) == 0)
+        #expect(try companyNames(store) == ["alone", "first", "c1", "c2", "c3"])
+    }
+
     @Test("a write that throws rolls back alone; the others of its batch commit")
     func failureIsIsolated() throws {
         let store = try makeStore()

@@ -52,8 +52,12 @@ final class SQLiteGroupCommit: Sendable {
         }
     }
 
-    init(writer: DatabasePool) {
+    /// Wraps a caller's sleep until its batch has committed.
+    private let whileWaiting: @Sendable (_ sleep: () -> Void) -> Void
+
+    init(writer: DatabasePool, whileWaiting: @escaping @Sendable (_ sleep: () -> Void) -> Void = { sleep in sleep() }) {
         self.writer = writer
+        self.whileWaiting = whileWaiting
     }
 
     /// Runs `body` in a transaction, possibly shared with other callers',
@@ -69,7 +73,7 @@ final class SQLiteGroupCommit: Sendable {
                 return true
             }
             if !leads {
-                ticket.wakeUp.wait()
+                whileWaiting { ticket.wakeUp.wait() }
             }
             if leads || ticket.leadsNext {
                 lead(as: ticket)

@@ -20,9 +20,16 @@ public final class SQLiteStore: PortalStore {
         /// How long a writer waits for the lock before giving up with `unavailable`.
         public var busyTimeoutSeconds: Double
 
-        public init(maximumReaders: Int = 4, busyTimeoutSeconds: Double = 5) {
+        /// Wraps the sleep of a write queued behind another caller's
+        /// transaction (see `SQLiteGroupCommit`); the worker lends its
+        /// response slot meanwhile. Must call its argument exactly once.
+        public var whileWaitingForWriter: @Sendable (_ sleep: () -> Void) -> Void
+
+        public init(maximumReaders: Int = 4, busyTimeoutSeconds: Double = 5,
+                    whileWaitingForWriter: @escaping @Sendable (_ sleep: () -> Void) -> Void = { sleep in sleep() }) {
             self.maximumReaders = maximumReaders
             self.busyTimeoutSeconds = busyTimeoutSeconds
+            self.whileWaitingForWriter = whileWaitingForWriter
         }
     }
 
@@ -54,7 +61,7 @@ public final class SQLiteStore: PortalStore {
             throw StoreError(error)
         }
         readers = SQLiteReadConnections(path: path)
-        groupCommit = SQLiteGroupCommit(writer: pool)
+        groupCommit = SQLiteGroupCommit(writer: pool, whileWaiting: options.whileWaitingForWriter)
     }
 
     /// Process-wide settings, applied once before the first connection opens
