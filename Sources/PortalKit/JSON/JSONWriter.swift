@@ -242,12 +242,36 @@ public struct JSONWriter: ~Copyable {
     }
 
     private mutating func appendQuoted(_ text: String) {
-        output.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
-                                plain: { output.append($0) }, special: { appendEscaped($0) })
+        // In place, native and small strings alike; a copy only for a bridged one.
+        if text.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) == nil {
+            var text = text
+            text.withUTF8 { appendQuoted($0) }
         }
+    }
+
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let source = utf8.baseAddress else {
+            output.append("\"\"")
+            return
+        }
+        // Almost every value needs no escaping: found out eight bytes at a
+        // time, it is copied with its quotes in one step.
+        let count = utf8.count
+        var clean = 0
+        while clean + 8 <= count, !Self.wordNeedsEscape(WordScan.load(source + clean)) { clean += 8 }
+        while clean < count, !Self.mustEscape(source[clean]) { clean += 1 }
+        if clean == count {
+            output.write(atMost: count + 2) { out in
+                out[0] = UInt8(ascii: "\"")
+                (out + 1).update(from: source, count: count)
+                out[count + 1] = UInt8(ascii: "\"")
+                return count + 2
+            }
+            return
+        }
+        output.append(UInt8(ascii: "\""))
+        WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
+                            plain: { output.append($0) }, special: { appendEscaped($0) })
         output.append(UInt8(ascii: "\""))
     }
 

@@ -47,7 +47,7 @@ struct WordScanTests {
     }
 
     @Test("several special characters, close together and across word edges", arguments: [
-        "<a>\"b\"&c\\d'e#", "abcdefg<", "abcdefgh<>", "<<<<<<<<<", "plain text with an ending quote\"", "#'#'#'#'#'",
+        "", "<a>\"b\"&c\\d'e#", "abcdefg<", "abcdefgh<>", "<<<<<<<<<", "plain text with an ending quote\"", "#'#'#'#'#'",
     ])
     func mixed(_ text: String) throws {
         var json = JSONWriter()
