@@ -26,11 +26,8 @@ struct PortalAPI: Sendable {
                         json.field("hasMore", result.nextCursor != nil)
                         json.field("nextCursor", result.nextCursor)
                         json.key("issues")
-                        // Each view borrowed in place, not copied out by a for-in.
                         json.array { json in
-                            result.issues.withUnsafeBufferPointer { views in
-                                for index in views.indices { PortalRepresentations.issue(&json, views[index]) }
-                            }
+                            result.forEachIssue { PortalRepresentations.issue(&json, $0) }
                         }
                     }
                 }

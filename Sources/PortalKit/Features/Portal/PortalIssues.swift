@@ -16,9 +16,26 @@ struct PortalIssues: Sendable {
         var cursorPosition: String?
     }
 
+    /// A page of issues, projected one at a time as the answer is written:
+    /// no array of views is built and torn down per request.
     struct ListResult {
-        var issues: [PortalIssueView]
+        let rows: [PortalIssueRow]
+        let projection: CustomerProjection
         var nextCursor: String?
+
+        var isEmpty: Bool { rows.isEmpty }
+
+        /// Each issue of the page, in order, through the customer-safe projection.
+        func forEachIssue(_ body: (PortalIssueView) throws -> Void) rethrows {
+            for index in rows.indices { try body(projection.issue(rows[index])) }
+        }
+
+        func map<T>(_ transform: (PortalIssueView) throws -> T) rethrows -> [T] {
+            var mapped: [T] = []
+            mapped.reserveCapacity(rows.count)
+            try forEachIssue { mapped.append(try transform($0)) }
+            return mapped
+        }
     }
 
     /// Parses `status`, `q`, `limit` and `cursor` of a list request.
@@ -62,7 +79,7 @@ struct PortalIssues: Sendable {
                 scope: Self.cursorScope(principal, status: request.statusLabel, search: request.search),
                 position: "\(last.issue.updatedAt.millisecondsSinceEpoch).\(last.issue.id.rawValue)")
         }
-        return ListResult(issues: page.items.map { projection.issue($0) }, nextCursor: next)
+        return ListResult(rows: page.items, projection: projection, nextCursor: next)
     }
 
     /// Tags, custom field values and names are read only when the portal

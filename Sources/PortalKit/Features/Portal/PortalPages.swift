@@ -109,8 +109,8 @@ struct PortalPages: Sendable {
         let request = try PortalIssues.listRequest(query, principal: principal)
         let result = try issues.list(request, for: principal)
         let projection = CustomerProjection(principal)
-        context["issues"] = result.issues.map { PortalViewModels.listRow($0, links: links) }
-        context["hasIssues"] = !result.issues.isEmpty
+        context["issues"] = result.map { PortalViewModels.listRow($0, links: links) }
+        context["hasIssues"] = !result.isEmpty
         context["search"] = request.search ?? ""
         context["filtering"] = request.search != nil || request.statusLabel != nil
         context["statusFilters"] = projection.statusFilters.map { filter in

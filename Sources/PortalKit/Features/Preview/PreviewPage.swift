@@ -97,7 +97,7 @@ struct PreviewPage: Sendable {
                     json.field("hasMore", list.nextCursor != nil)
                     json.field("nextCursor", list.nextCursor)
                     json.key("issues")
-                    json.array { json in for view in list.issues { PortalRepresentations.issue(&json, view) } }
+                    json.array { json in list.forEachIssue { PortalRepresentations.issue(&json, $0) } }
                 }
             }
         }
