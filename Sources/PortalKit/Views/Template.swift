@@ -187,9 +187,14 @@ struct TemplateObject {
     subscript(name: String) -> TemplateValue? {
         get {
             // Lengths first: most names differ in length, and that test is inline.
+            // Fields are read in place: a for-in copied (and reference-counted) each.
             let length = name.utf8.count
-            for field in fields where field.name.utf8.count == length && field.name == name { return field.value }
-            return nil
+            return fields.withUnsafeBufferPointer { fields in
+                for index in fields.indices where fields[index].name.utf8.count == length && fields[index].name == name {
+                    return fields[index].value
+                }
+                return nil
+            }
         }
         set {
             let existing = fields.firstIndex { $0.name == name }
@@ -279,13 +284,15 @@ struct TemplateRenderer: ~Copyable {
         let first = path[0]
         if path.count == 1 && first == "." { return stack.last ?? .none }
         var value = TemplateValue.none
-        var index = stack.count - 1
-        while index >= 0 {
-            if case .object(let object) = stack[index], let found = object[first] {
-                value = found
-                break
+        stack.withUnsafeBufferPointer { stack in
+            var index = stack.count - 1
+            while index >= 0 {
+                if case .object(let object) = stack[index], let found = object[first] {
+                    value = found
+                    return
+                }
+                index -= 1
             }
-            index -= 1
         }
         // Most names have one part; only dotted ones walk further.
         var part = 1
