@@ -133,8 +133,11 @@ final class RawSQLiteConnection: @unchecked Sendable {
         return result
     }
 
-    func all<T>(_ sql: String, _ arguments: [SQLiteArgument], _ decode: (SQLiteRow) throws -> T) throws(StoreError) -> [T] {
+    /// Every row; `expectedCount` (a LIMIT, say) sizes the array once instead of doubling it.
+    func all<T>(_ sql: String, _ arguments: [SQLiteArgument], expectedCount: Int = 0,
+                _ decode: (SQLiteRow) throws -> T) throws(StoreError) -> [T] {
         var result: [T] = []
+        result.reserveCapacity(expectedCount)
         try query(sql, arguments) { result.append(try decode($0)) }
         return result
     }

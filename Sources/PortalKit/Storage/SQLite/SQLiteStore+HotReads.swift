@@ -204,7 +204,7 @@ extension SQLiteStore {
         arguments.append(.integer(Int64(query.limit + 1)))
         let detail = query.detail
         let rows = try readers.read { connection in
-            try connection.all(sql, arguments) { Self.portalIssueRow($0, detail: detail) }
+            try connection.all(sql, arguments, expectedCount: query.limit + 1) { Self.portalIssueRow($0, detail: detail) }
         }
         return Page(fetched: rows, limit: query.limit)
     }
