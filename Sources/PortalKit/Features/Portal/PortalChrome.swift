@@ -16,18 +16,20 @@ struct PortalChrome {
         self.principal = principal
     }
 
+    /// Nested values are template values already: every page builds this,
+    /// and dictionaries of `Any` cost a hash per name and a conversion.
     var context: [String: Any] {
         var context: [String: Any] = [
             "brand": tenant.brand.context,
-            "urls": ["home": links.home, "newIssue": links.newIssue],
+            "urls": TemplateValue.object(["home": .string(links.home), "newIssue": .string(links.newIssue)]),
             "readOnly": preview != nil,
         ]
         if let principal {
-            context["customer"] = [
-                "name": principal.displayName,
-                "email": principal.customer.email.value,
-                "canSignOut": !principal.isPreview,
-            ] as [String: Any]
+            context["customer"] = TemplateValue.object([
+                "name": .string(principal.displayName),
+                "email": .string(principal.customer.email.value),
+                "canSignOut": .bool(!principal.isPreview),
+            ])
             context["csrf"] = principal.csrfToken ?? ""
             context["hasAccess"] = principal.access != .none
         }
