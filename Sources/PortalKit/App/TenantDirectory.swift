@@ -15,6 +15,7 @@ final class TenantDirectory: Sendable {
         let settings: PortalSettings
         let presentation: PortalPresentation
         let brand: PortalBrand
+        let settingsDocument: PortalSettingsDocument.Prewritten
     }
 
     init(store: any PortalStore) {
@@ -52,7 +53,8 @@ final class TenantDirectory: Sendable {
         guard let entry = try entry(revision: revision) else { return nil }
         let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
         return PortalTenant(workspace: entry.workspace, settings: entry.settings, settingsVersion: revision.settingsVersion,
-                            settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation, brand: entry.brand)
+                            settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation, brand: entry.brand,
+                            settingsDocument: entry.settingsDocument)
     }
 
     private func entry(revision: WorkspaceRevision) throws -> Entry? {
@@ -63,7 +65,8 @@ final class TenantDirectory: Sendable {
             ?? .defaults(for: workspace)
         let entry = Entry(revision: revision, workspace: workspace, settings: settings,
                           presentation: PortalPresentation(workspace: workspace, settings: settings),
-                          brand: PortalBrand(settings: settings))
+                          brand: PortalBrand(settings: settings),
+                          settingsDocument: PortalSettingsDocument.Prewritten(settings))
         cache.withLock { $0[revision.id] = entry }
         return entry
     }

@@ -67,19 +67,23 @@ public struct PortalTenant: Sendable {
     public let presentation: PortalPresentation
     /// The page shell's branding, also computed once per version.
     let brand: PortalBrand
+    /// The settings API's document, written once per version (nil: written per answer).
+    let settingsDocument: PortalSettingsDocument.Prewritten?
 
     public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
                 host: String, presentation: PortalPresentation? = nil) {
         self.init(workspace: workspace, settings: settings, settingsVersion: settingsVersion, settingsUpdatedAt: settingsUpdatedAt,
-                  host: host, presentation: presentation, brand: nil)
+                  host: host, presentation: presentation, brand: nil, settingsDocument: nil)
     }
 
     init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
-         host: String, presentation: PortalPresentation?, brand: PortalBrand?) {
+         host: String, presentation: PortalPresentation?, brand: PortalBrand?,
+         settingsDocument: PortalSettingsDocument.Prewritten?) {
         self.workspace = workspace
         self.settings = settings
         self.presentation = presentation ?? PortalPresentation(workspace: workspace, settings: settings)
         self.brand = brand ?? PortalBrand(settings: settings)
+        self.settingsDocument = settingsDocument
         self.settingsVersion = settingsVersion
         self.settingsUpdatedAt = settingsUpdatedAt
         self.host = host

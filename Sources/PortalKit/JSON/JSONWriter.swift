@@ -58,6 +58,15 @@ public struct JSONWriter: ~Copyable {
         output.append(UInt8(ascii: "]"))
     }
 
+    /// Members written earlier, placed in the open object as they are (for
+    /// parts of an answer that change only with their source).
+    public mutating func members(_ members: JSONMembers) {
+        assert(!afterKey, "members go in an object, not after a key")
+        guard !members.bytes.isEmpty else { return }
+        separate()
+        output.append(contentsOf: members.bytes)
+    }
+
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
@@ -293,5 +302,17 @@ public struct JSONWriter: ~Copyable {
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}
+
+/// Members of a JSON object written once and reused: `"a":1,"b":[2]`.
+public struct JSONMembers: Sendable, Equatable {
+    let bytes: [UInt8]
+
+    /// The members `body` writes into an object.
+    public init(_ body: (inout JSONWriter) -> Void) {
+        var json = JSONWriter()
+        json.object(body)
+        bytes = Array(json.bytes.dropFirst().dropLast())
     }
 }

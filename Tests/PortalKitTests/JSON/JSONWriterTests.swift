@@ -20,6 +20,23 @@ struct JSONWriterTests {
         #expect(json.string == #"{"a":1,"list":[1,{"b":true},[],null],"c":null}"#)
     }
 
+    @Test("pre-written members take their place in an object, commas included, wherever they go")
+    func members() {
+        let members = JSONMembers { json in
+            json.field("b", 2)
+            json.key("c")
+            json.array { $0.int(3) }
+        }
+        var json = JSONWriter()
+        json.object { json in
+            json.members(members)
+            json.field("a", 1)
+            json.members(JSONMembers { _ in })
+            json.members(members)
+        }
+        #expect(json.string == #"{"b":2,"c":[3],"a":1,"b":2,"c":[3]}"#)
+    }
+
     @Test("strings escape quotes, backslashes, control characters and markup characters")
     func escaping() throws {
         var json = JSONWriter()

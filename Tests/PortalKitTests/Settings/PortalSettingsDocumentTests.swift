@@ -27,6 +27,26 @@ private func read(_ object: [String: JSONValue]) -> (PortalSettings?, [String]) 
 
 @Suite("The settings document: what a valid one looks like")
 struct PortalSettingsDocumentTests {
+    @Test("written from its pre-written parts (kept per settings version), the answer is byte for byte the one written in full",
+          arguments: [nil, "support.acme.test", "other.acme.test"])
+    func prewritten(_ customDomain: String?) throws {
+        var settings = PortalSettings.defaults(for: workspace)
+        settings.name = "Acme \"Help\" <desk>"
+        settings.customDomain = customDomain
+        let domain = CustomDomainView(domain: CustomDomainTests.domain(verified: true), edgeHost: CustomDomainTests.edge,
+                                      now: Timestamp(millisecondsSinceEpoch: 3_000_000))
+        for view in [nil, domain] {
+            var full = JSONWriter()
+            PortalSettingsDocument.write(settings, version: 7, updatedAt: Timestamp(millisecondsSinceEpoch: 5_000), domain: view,
+                                         into: &full)
+            var fromParts = JSONWriter()
+            PortalSettingsDocument.write(settings, version: 7, updatedAt: Timestamp(millisecondsSinceEpoch: 5_000), domain: view,
+                                         prewritten: .init(settings), into: &fromParts)
+            #expect(fromParts.string == full.string)
+            #expect(try JSONValue.parse(fromParts.bytes).objectValue?["customDomain"] != nil)
+        }
+    }
+
     @Test("the defaults round-trip through the stored form unchanged")
     func roundTrip() throws {
         let (settings, errors) = read(document())

@@ -15,13 +15,34 @@ public enum PortalSettingsDocument {
 
     /// The settings as the client sees them. `domain` adds the custom domain's
     /// state and the DNS records to create.
+    /// `prewritten` (from the same settings) saves writing the parts that
+    /// depend on the settings alone.
     public static func write(_ settings: PortalSettings, version: Int64, updatedAt: Timestamp?, domain: CustomDomainView?,
-                             into json: inout JSONWriter) {
+                             prewritten: Prewritten? = nil, into json: inout JSONWriter) {
         json.object { json in
             json.field("object", "client_portal_settings")
-            writeFields(settings, domain: domain, into: &json)
+            if let prewritten {
+                json.members(prewritten.beforeDomain)
+                writeCustomDomain(settings, domain: domain, into: &json)
+                json.members(prewritten.afterDomain)
+            } else {
+                writeFields(settings, domain: domain, into: &json)
+            }
             json.field("version", version)
             json.field("updatedAt", updatedAt)
+        }
+    }
+
+    /// The members of the document that depend on the settings alone, written
+    /// once per settings version (the tenant cache keeps them): they were
+    /// most of a settings read.
+    public struct Prewritten: Sendable, Equatable {
+        let beforeDomain: JSONMembers
+        let afterDomain: JSONMembers
+
+        public init(_ settings: PortalSettings) {
+            beforeDomain = JSONMembers { PortalSettingsDocument.writeFieldsBeforeDomain(settings, into: &$0) }
+            afterDomain = JSONMembers { PortalSettingsDocument.writeFieldsAfterDomain(settings, into: &$0) }
         }
     }
 
@@ -38,6 +59,12 @@ public enum PortalSettingsDocument {
     }
 
     private static func writeFields(_ settings: PortalSettings, domain: CustomDomainView?, into json: inout JSONWriter) {
+        writeFieldsBeforeDomain(settings, into: &json)
+        writeCustomDomain(settings, domain: domain, into: &json)
+        writeFieldsAfterDomain(settings, into: &json)
+    }
+
+    private static func writeFieldsBeforeDomain(_ settings: PortalSettings, into json: inout JSONWriter) {
         json.field("enabled", settings.enabled)
         json.field("name", settings.name)
         json.field("logoUrl", settings.logoURL)
@@ -80,6 +107,9 @@ public enum PortalSettingsDocument {
                 }
             }
         }
+    }
+
+    private static func writeCustomDomain(_ settings: PortalSettings, domain: CustomDomainView?, into json: inout JSONWriter) {
         json.key("customDomain")
         if let hostname = settings.customDomain {
             if let domain, domain.hostname == hostname {
@@ -90,6 +120,9 @@ public enum PortalSettingsDocument {
         } else {
             json.null()
         }
+    }
+
+    private static func writeFieldsAfterDomain(_ settings: PortalSettings, into json: inout JSONWriter) {
         json.key("auth")
         json.object { json in
             json.field("mode", settings.auth.mode.rawValue)

@@ -123,10 +123,13 @@ struct SettingsService: Sendable {
         let version: Int64
         let updatedAt: Timestamp?
         let domain: CustomDomainView?
+        /// The settings' own members, written once per version (nil: written here).
+        var prewritten: PortalSettingsDocument.Prewritten?
 
         func response() -> Response {
             var response = Response.json { json in
-                PortalSettingsDocument.write(settings, version: version, updatedAt: updatedAt, domain: domain, into: &json)
+                PortalSettingsDocument.write(settings, version: version, updatedAt: updatedAt, domain: domain,
+                                             prewritten: prewritten, into: &json)
             }
             response.headerFields[.eTag] = SettingsService.etag(version)
             return response
@@ -149,7 +152,8 @@ struct SettingsService: Sendable {
         let domain = try store.customDomain(in: workspace.id).map {
             CustomDomainView(domain: $0, edgeHost: configuration.portalEdgeHost, now: now)
         }
-        return Current(settings: tenant.settings, version: tenant.settingsVersion, updatedAt: tenant.settingsUpdatedAt, domain: domain)
+        return Current(settings: tenant.settings, version: tenant.settingsVersion, updatedAt: tenant.settingsUpdatedAt, domain: domain,
+                       prewritten: tenant.settingsDocument)
     }
 
     /// Validates the whole document (all problems at once, nothing partial
