@@ -172,9 +172,10 @@ enum TemplateValue {
 /// hashing each name for a dictionary (measured: hashing was a tenth of a
 /// page's cost).
 struct TemplateObject {
-    private var fields: [(name: String, value: TemplateValue)]
+    /// Names and values; unlabeled, so a literal's elements are taken as they are.
+    private var fields: [(String, TemplateValue)]
 
-    init(_ fields: [(name: String, value: TemplateValue)]) {
+    init(_ fields: [(String, TemplateValue)]) {
         self.fields = fields
     }
 
@@ -190,16 +191,16 @@ struct TemplateObject {
             // Fields are read in place: a for-in copied (and reference-counted) each.
             let length = name.utf8.count
             return fields.withUnsafeBufferPointer { fields in
-                for index in fields.indices where fields[index].name.utf8.count == length && fields[index].name == name {
-                    return fields[index].value
+                for index in fields.indices where fields[index].0.utf8.count == length && fields[index].0 == name {
+                    return fields[index].1
                 }
                 return nil
             }
         }
         set {
-            let existing = fields.firstIndex { $0.name == name }
+            let existing = fields.firstIndex { $0.0 == name }
             switch (existing, newValue) {
-            case (let index?, let value?): fields[index].value = value
+            case (let index?, let value?): fields[index].1 = value
             case (let index?, nil): fields.remove(at: index)
             case (nil, let value?): fields.append((name, value))
             case (nil, nil): break
@@ -213,7 +214,7 @@ struct TemplateObject {
 extension TemplateObject: ExpressibleByDictionaryLiteral {
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
         assert(Set(elements.map(\.0)).count == elements.count, "a name appears twice in a template object literal")
-        self.init(elements.map { (name: $0.0, value: $0.1) })
+        self.init(elements)
     }
 }
 

@@ -176,7 +176,7 @@ enum PortalViewModels {
     /// One input of a form: its kind, current value and error.
     static func input(key: String, label: String, type: FieldType, required: Bool, options: [String], value: JSONValue,
                       error: String?) -> TemplateValue {
-        let id = "field-" + String(key.map { $0 == "." ? "-" : $0 })
+        let id = "field-" + String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
         var context: TemplateObject = [
             "name": .string(key), "id": .string(id), "label": .string(label), "required": .bool(required),
             "error": .string(error ?? ""), "hasError": .bool(error != nil), "errorId": .string(id + "-error"),
