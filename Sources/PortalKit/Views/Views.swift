@@ -1,9 +1,10 @@
 import Foundation
 
-/// The HTML templates, compiled once at start-up (see `Template`). Every
-/// `{{value}}` is escaped; no page builds HTML by string concatenation.
+/// The HTML templates, compiled once at start-up (see `Template` and
+/// `TemplateProgram`). Every `{{value}}` is escaped; no page builds HTML by
+/// string concatenation.
 public struct Views: Sendable {
-    private let templates: [String: Template]
+    private let program: TemplateProgram
 
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
@@ -38,14 +39,14 @@ public struct Views: Sendable {
     }
 
     public init(templates: [String: Template]) {
-        self.templates = templates
+        program = TemplateProgram(templates)
     }
 
     /// Renders a template with a context of dictionaries, arrays and scalars.
     /// Templates test `has…` booleans rather than strings: a missing key is
     /// looked up in the enclosing contexts, as Mustache does.
     public func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
-        var renderer = TemplateRenderer(templates: templates)
+        var renderer = TemplateRenderer(program: program)
         renderer.render(template, context: context)
         return renderer.bytes
     }

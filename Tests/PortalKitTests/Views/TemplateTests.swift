@@ -62,6 +62,12 @@ struct TemplateTests {
         #expect(try render(templates, "layout", ["site": "S"]) == "<title>Default</title><main></main><footer>S</footer>")
     }
 
+    @Test("partials are inlined when the library is loaded; one that includes itself stops at a fixed depth instead of never")
+    func recursivePartial() throws {
+        #expect(try render(["main": "{{>main}}x"], [:]) == String(repeating: "x", count: TemplateProgram.maximumDepth + 1))
+        #expect(try render(["main": "a{{>missing}}b"], [:]) == "ab")
+    }
+
     @Test("malformed templates are refused at load time", arguments: ["{{#a}}open", "{{/a}}", "{{#a}}{{/b}}", "{{unclosed", "{{}}"])
     func malformed(_ source: String) {
         #expect(throws: Template.SyntaxError.self) { try Template(parsing: source) }
