@@ -45,9 +45,9 @@ public final class PortalPresentation: Sendable {
     public let visibleCustomFields: [(key: String, label: String)]
     /// Visible and editable fields, in settings order.
     public let editableKeys: [String]
-    public let statusLabels: [String: String]
-    public let taskStatusLabels: [String: String]
-    public let priorityLabels: [String: String]
+    public let statusLabels: LabelTable
+    public let taskStatusLabels: LabelTable
+    public let priorityLabels: LabelTable
     /// The customer-facing status labels in workspace order, each once, with
     /// the internal keys they cover (two keys may share a label).
     public let statusFilters: [(label: String, keys: [String])]
@@ -61,13 +61,9 @@ public final class PortalPresentation: Sendable {
             return (definition.key, definition.label)
         }
         editableKeys = settings.issueFields.filter { $0.visible && $0.editable }.map(\.key)
-        var statuses: [String: String] = [:]
-        for status in workspace.issueStatuses { statuses[status.key] = settings.issueStatusLabel(status.key) }
-        statusLabels = statuses
-        var tasks: [String: String] = [:]
-        for status in workspace.taskStatuses { tasks[status.key] = settings.taskStatusLabel(status.key) }
-        taskStatusLabels = tasks
-        priorityLabels = Dictionary(uniqueKeysWithValues: workspace.priorities.map { ($0, PortalSettings.readable($0)) })
+        statusLabels = LabelTable(workspace.issueStatuses.map { ($0.key, settings.issueStatusLabel($0.key)) })
+        taskStatusLabels = LabelTable(workspace.taskStatuses.map { ($0.key, settings.taskStatusLabel($0.key)) })
+        priorityLabels = LabelTable(workspace.priorities.map { ($0, PortalSettings.readable($0)) })
         var filters: [(label: String, keys: [String])] = []
         for status in workspace.issueStatuses {
             let label = settings.issueStatusLabel(status.key)
@@ -85,4 +81,26 @@ public final class PortalPresentation: Sendable {
     public func statusLabel(_ key: String) -> String { statusLabels[key] ?? PortalSettings.readable(key) }
     public func taskStatusLabel(_ key: String) -> String { taskStatusLabels[key] ?? PortalSettings.readable(key) }
     public func priorityLabel(_ key: String) -> String { priorityLabels[key] ?? PortalSettings.readable(key) }
+}
+
+/// Labels of a workspace's few statuses or priorities. Every row of a list
+/// looks up two; comparing lengths, then text, over a handful of keys costs a
+/// fraction of hashing each key for a dictionary.
+public struct LabelTable: Sendable {
+    private let entries: [(key: String, label: String)]
+
+    /// Keys are the workspace's own, so unique; a repeated one would keep its first label.
+    init(_ entries: [(String, String)]) {
+        var unique: [(key: String, label: String)] = []
+        for (key, label) in entries where !unique.contains(where: { $0.key == key }) { unique.append((key, label)) }
+        self.entries = unique
+    }
+
+    public subscript(key: String) -> String? {
+        let length = key.utf8.count
+        for index in entries.indices where entries[index].key.utf8.count == length && entries[index].key == key {
+            return entries[index].label
+        }
+        return nil
+    }
 }

@@ -21,39 +21,40 @@ struct PageRenderer: Sendable {
 }
 
 extension Timestamp {
-    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let monthNames: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `26 Nov 2026, 12:00 UTC` for pages.
     public var display: String {
+        // Written into a small buffer in place: a list page formats one per
+        // row, and building it from arrays and digit loops cost ~2 000
+        // instructions each.
         let (year, month, day) = civilDate
         let minutes = (millisecondsSinceEpoch - Self.startOfDay(millisecondsSinceEpoch)) / 60_000
-        let hour = minutes / 60, minute = minutes % 60
-        // Built as bytes: a list page formats one per row, and interpolation cost several times more.
-        var text: [UInt8] = []
-        text.reserveCapacity(24)
-        Self.appendDigits(Int64(day), minimumWidth: 1, to: &text)
-        text.append(UInt8(ascii: " "))
-        text.append(contentsOf: Self.monthNames[Int(month) - 1].utf8)
-        text.append(UInt8(ascii: " "))
-        Self.appendDigits(Int64(year), minimumWidth: 1, to: &text)
-        text.append(contentsOf: ", ".utf8)
-        Self.appendDigits(hour, minimumWidth: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        Self.appendDigits(minute, minimumWidth: 2, to: &text)
-        text.append(contentsOf: " UTC".utf8)
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static func appendDigits(_ value: Int64, minimumWidth: Int, to text: inout [UInt8]) {
-        if value < 0 { text.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var divisor: UInt64 = 1
-        var width = 1
-        while magnitude / divisor >= 10 { divisor *= 10; width += 1 }
-        for _ in width..<max(width, minimumWidth) { text.append(UInt8(ascii: "0")) }
-        while divisor > 0 {
-            text.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
-            divisor /= 10
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            let out = buffer.baseAddress!
+            var position = 0
+            @inline(__always) func one(_ byte: UInt8) {
+                out[position] = byte
+                position += 1
+            }
+            @inline(__always) func two(_ value: Int64) {
+                one(UInt8(truncatingIfNeeded: 48 + value / 10))
+                one(UInt8(truncatingIfNeeded: 48 + value % 10))
+            }
+            if day >= 10 { one(UInt8(truncatingIfNeeded: 48 + day / 10)) }
+            one(UInt8(truncatingIfNeeded: 48 + day % 10))
+            one(UInt8(ascii: " "))
+            Self.monthNames[Int(month) - 1].withUTF8Buffer { name in for byte in name { one(byte) } }
+            one(UInt8(ascii: " "))
+            if (1000...9999).contains(year) {
+                two(year / 100); two(year % 100)
+            } else {
+                for byte in String(year).utf8 { one(byte) }
+            }
+            one(UInt8(ascii: ",")); one(UInt8(ascii: " "))
+            two(minutes / 60); one(UInt8(ascii: ":")); two(minutes % 60)
+            for byte in " UTC".utf8 { one(byte) }
+            return String(decoding: UnsafeBufferPointer(start: out, count: position), as: UTF8.self)
         }
     }
 

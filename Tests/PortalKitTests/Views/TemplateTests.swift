@@ -46,6 +46,8 @@ struct TemplateTests {
         (0 as Int64, "1 Jan 1970, 00:00 UTC"),
         (1_795_683_900_000, "26 Nov 2026, 09:05 UTC"),
         (951_868_799_000, "29 Feb 2000, 23:59 UTC"),
+        (-1, "31 Dec 1969, 23:59 UTC"),
+        (-62_000_000_000_000, "19 Apr 5, 09:46 UTC"),
     ])
     func timestampDisplay(_ milliseconds: Int64, _ expected: String) {
         #expect(Timestamp(millisecondsSinceEpoch: milliseconds).display == expected)
