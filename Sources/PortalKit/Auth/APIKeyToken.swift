@@ -20,7 +20,7 @@ public enum APIKeyToken {
     }
 
     public static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(token.utf8)))
+        TokenHash.sha256(token)
     }
 
     /// Whether the text looks like a key at all (cheap check before hashing).

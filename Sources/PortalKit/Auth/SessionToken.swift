@@ -14,7 +14,7 @@ public enum SessionToken {
     }
 
     public static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(token.utf8)))
+        TokenHash.sha256(token)
     }
 
     /// 43 base64url characters: anything else is not worth a database lookup.
@@ -26,7 +26,7 @@ public enum SessionToken {
     /// bound to that session, and one-way, so a leaked page does not leak the
     /// session.
     public static func csrfToken(for token: String) -> String {
-        RandomToken.base64URL(Array(SHA256.hash(data: Array(("csrf|" + token).utf8))))
+        RandomToken.base64URL(TokenHash.sha256("csrf|" + token))
     }
 
     /// Compares in time independent of where the strings differ.
