@@ -120,8 +120,9 @@ static char *write_digits(char *out, uint64_t value, int width) {
 static void put_integer(buffer *b, int64_t value) {
     reserve(b, 21);
     char *out = b->bytes + b->count;
-    if (value < 0) { *out++ = '-'; value = -value; }
-    b->count = (size_t)(write_digits(out, (uint64_t)value, 1) - b->bytes);
+    uint64_t magnitude = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
+    if (value < 0) *out++ = '-';
+    b->count = (size_t)(write_digits(out, magnitude, 1) - b->bytes);
 }
 
 /* `"2026-11-26T12:00:00.000Z"` from milliseconds since the epoch (days to civil date, Hinnant's algorithm). */
@@ -132,9 +133,10 @@ static void put_timestamp(buffer *b, int64_t milliseconds) {
     int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
     int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9, year = yoe + era * 400 + (month <= 2);
-    reserve(b, 26);
+    reserve(b, 48);
     char *out = b->bytes + b->count;
     *out++ = '"';
+    if (year < 0) { *out++ = '-'; year = -year; }
     out = write_digits(out, (uint64_t)year, 4); *out++ = '-';
     out = write_digits(out, (uint64_t)month, 2); *out++ = '-';
     out = write_digits(out, (uint64_t)day, 2); *out++ = 'T';
@@ -167,8 +169,12 @@ static int64_t now_milliseconds(void) {
 }
 
 static void answer(FCGX_Request *request, const char *status, const char *body) {
-    FCGX_FPrintF(request->out, "Status: %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s", status,
-                 strlen(body), body);
+    /* snprintf, not FCGX_FPrintF: libfcgi's own formatter knows no %zu. */
+    char head[256];
+    int length = snprintf(head, sizeof head, "Status: %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                          status, strlen(body));
+    FCGX_PutStr(head, length, request->out);
+    FCGX_PutStr(body, (int)strlen(body), request->out);
 }
 
 /* The session token of `woes_portal_session=` in a Cookie header, or NULL. */
@@ -352,9 +358,11 @@ static void load_fields(void) {
         "WHERE w.slug = 'acme' AND json_extract(v.value, '$.key') = 'cf.' || json_extract(f.value, '$.key') "
         "AND json_extract(v.value, '$.visible') ORDER BY v.key");
     while (sqlite3_step(s) == SQLITE_ROW && field_count < MAX_FIELDS) {
-        snprintf(field_keys[field_count], sizeof field_keys[0], "%s", sqlite3_column_text(s, 0));
-        snprintf(field_paths[field_count], sizeof field_paths[0], "$.\"%s\"", sqlite3_column_text(s, 0));
-        snprintf(field_labels[field_count], sizeof field_labels[0], "%s", sqlite3_column_text(s, 1));
+        const char *key = (const char *)sqlite3_column_text(s, 0), *label = (const char *)sqlite3_column_text(s, 1);
+        if (!key) continue;
+        snprintf(field_keys[field_count], sizeof field_keys[0], "%s", key);
+        snprintf(field_paths[field_count], sizeof field_paths[0], "$.\"%s\"", key);
+        snprintf(field_labels[field_count], sizeof field_labels[0], "%s", label ? label : key);
         field_count++;
     }
     sqlite3_finalize(s);
