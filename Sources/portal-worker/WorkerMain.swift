@@ -53,6 +53,10 @@ enum WorkerMain {
             return 1
         }
 
+        if !SQLiteStore.memoryStatisticsAreOff {
+            logger.warning("SQLite's memory statistics stayed on (SQLite was used before the store opened): every allocation inside SQLite takes one global lock")
+        }
+
         let views: Views
         do {
             views = try Views.bundled()

@@ -89,7 +89,8 @@ public final class PortalPresentation: Sendable {
 public struct LabelTable: Sendable {
     private let entries: [(key: String, label: String)]
 
-    /// Keys are the workspace's own, so unique; a repeated one would keep its first label.
+    /// Keys are the workspace's own, so unique. (Were one repeated, its first
+    /// label would win; the dictionary this replaced kept the last one.)
     init(_ entries: [(String, String)]) {
         var unique: [(key: String, label: String)] = []
         for (key, label) in entries where !unique.contains(where: { $0.key == key }) { unique.append((key, label)) }

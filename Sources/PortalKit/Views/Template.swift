@@ -324,7 +324,7 @@ struct TemplateRenderer: ~Copyable {
     mutating func render(_ name: String, context: [String: Any]) {
         guard let range = program.entries[name] else { return }
         stack = [TemplateValue(context)]
-        // A local copy (one reference count) so the buffers can be borrowed while `self` writes.
+        // A local copy (a few reference counts) so the buffers can be borrowed while `self` writes.
         let program = program
         program.ops.withUnsafeBufferPointer { ops in
             program.text.withUnsafeBufferPointer { text in

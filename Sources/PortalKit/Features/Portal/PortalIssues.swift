@@ -19,9 +19,16 @@ struct PortalIssues: Sendable {
     /// A page of issues, projected one at a time as the answer is written:
     /// no array of views is built and torn down per request.
     struct ListResult {
-        let rows: [PortalIssueRow]
-        let projection: CustomerProjection
+        /// Rows leave only through the projection (`forEachIssue`, `map`).
+        private let rows: [PortalIssueRow]
+        private let projection: CustomerProjection
         var nextCursor: String?
+
+        init(rows: [PortalIssueRow], projection: CustomerProjection, nextCursor: String?) {
+            self.rows = rows
+            self.projection = projection
+            self.nextCursor = nextCursor
+        }
 
         var isEmpty: Bool { rows.isEmpty }
 

@@ -19,6 +19,7 @@ public enum PortalSettingsDocument {
     /// depend on the settings alone.
     public static func write(_ settings: PortalSettings, version: Int64, updatedAt: Timestamp?, domain: CustomDomainView?,
                              prewritten: Prewritten? = nil, into json: inout JSONWriter) {
+        assert(prewritten.map { $0.settings == settings } ?? true, "pre-written members of other settings")
         json.object { json in
             json.field("object", "client_portal_settings")
             if let prewritten {
@@ -39,8 +40,11 @@ public enum PortalSettingsDocument {
     public struct Prewritten: Sendable, Equatable {
         let beforeDomain: JSONMembers
         let afterDomain: JSONMembers
+        /// What they were written from (checked in debug builds).
+        let settings: PortalSettings
 
         public init(_ settings: PortalSettings) {
+            self.settings = settings
             beforeDomain = JSONMembers { PortalSettingsDocument.writeFieldsBeforeDomain(settings, into: &$0) }
             afterDomain = JSONMembers { PortalSettingsDocument.writeFieldsAfterDomain(settings, into: &$0) }
         }

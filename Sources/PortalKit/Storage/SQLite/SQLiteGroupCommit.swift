@@ -72,11 +72,16 @@ final class SQLiteGroupCommit: Sendable {
                 queue.hasLeader = true
                 return true
             }
-            if !leads {
-                whileWaiting { ticket.wakeUp.wait() }
-            }
-            if leads || ticket.leadsNext {
+            if leads {
                 lead(as: ticket)
+            } else {
+                whileWaiting {
+                    ticket.wakeUp.wait()
+                    // Woken to lead the next batch: it does so before taking
+                    // back anything `whileWaiting` lent, as every write queued
+                    // behind it waits for it.
+                    if ticket.leadsNext { lead(as: ticket) }
+                }
             }
             if let failure = ticket.failure { throw failure }
             return value!

@@ -36,7 +36,7 @@ public final class SQLiteStore: PortalStore {
     /// Opens (creating if needed) the database file. Migrations are separate:
     /// see `migrate()`.
     public init(path: String, options: Options = Options()) throws(StoreError) {
-        _ = Self.librarySettings
+        _ = Self.memoryStatisticsAreOff
         self.path = path
         var config = GRDB.Configuration()
         config.label = "portal"
@@ -67,11 +67,11 @@ public final class SQLiteStore: PortalStore {
     /// Process-wide settings, applied once before the first connection opens
     /// (SQLite accepts them only then; in a process that used SQLite before,
     /// such as a test run, they are skipped and nothing else changes).
-    private static let librarySettings: Void = {
-        // Memory statistics take a global mutex on every allocation inside
-        // SQLite: ~110 per list request, contended by every worker thread.
-        _ = csqlite_disable_memory_statistics()
-    }()
+    ///
+    /// Memory statistics take a global mutex on every allocation inside
+    /// SQLite: ~110 per list request, contended by every worker thread. False
+    /// when SQLite was used before the first store opened (the worker says so).
+    public static let memoryStatisticsAreOff: Bool = csqlite_disable_memory_statistics() == 0  // SQLITE_OK
 
     public func checkHealth() throws(StoreError) {
         _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
