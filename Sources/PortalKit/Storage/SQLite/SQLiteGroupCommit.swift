@@ -55,7 +55,7 @@ final class SQLiteGroupCommit: Sendable {
     /// Wraps a caller's sleep until its batch has committed.
     private let whileWaiting: @Sendable (_ sleep: () -> Void) -> Void
 
-    init(writer: DatabasePool, whileWaiting: @escaping @Sendable (_ sleep: () -> Void) -> Void = { sleep in sleep() }) {
+    init(writer: DatabasePool, whileWaiting: @escaping @Sendable (_ sleep: () -> Void) -> Void) {
         self.writer = writer
         self.whileWaiting = whileWaiting
     }
