@@ -65,7 +65,7 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONValue.ParseError) -> JSONValue {
         try enter()
         index += 1
-        var object: [String: JSONValue] = [:]
+        var object = [String: JSONValue](minimumCapacity: 4)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -124,19 +124,24 @@ struct JSONParser {
     private mutating func parseString() throws(JSONValue.ParseError) -> String {
         index += 1  // opening quote
         // Fast path: no escapes before the closing quote (the common case).
+        // ASCII text needs no validation, and `String(validating:)` costs
+        // about a thousand instructions even for a short key.
         var end = index
+        var unionOfBytes: UInt8 = 0  // below 0x80: all ASCII
         while end < bytes.count {
             let byte = bytes[end]
             if byte == UInt8(ascii: "\"") {
                 let start = index
-                let string = bytes.withUnsafeBufferPointer {
-                    String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+                let string = bytes.withUnsafeBufferPointer { buffer in
+                    let text = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                    return unionOfBytes < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
                 }
                 guard let string else { throw error("invalid UTF-8 in a string") }
                 index = end + 1
                 return string
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            unionOfBytes |= byte
             end += 1
         }
         var scalars: [UInt8] = []

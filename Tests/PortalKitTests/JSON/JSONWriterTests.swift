@@ -138,6 +138,7 @@ struct JSONParserTests {
     @Test("valid documents", arguments: [
         (#"{"a":[1,-2,3.5,1e3,true,false,null,"x"]}"#, JSONValue.object(["a": [1, -2, 3.5, 1000.0, true, false, nil, "x"]])),
         (#" "\u00e9\ud83d\ude00\n" "#, JSONValue.string("é😀\n")),
+        ("\"Prö ✓ plain\"", JSONValue.string("Prö ✓ plain")),
         ("0", JSONValue.int(0)),
         ("{}", JSONValue.object([:])),
         ("-0.5", JSONValue.double(-0.5)),
@@ -159,5 +160,7 @@ struct JSONParserTests {
     @Test("invalid UTF-8 inside a string is refused")
     func invalidUTF8() {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse([0x22, 0xFF, 0x22]) }
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse([0x22, 0x61, 0x62, 0xC3, 0x22]) }  // cut after ASCII
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }  // a UTF-16 surrogate
     }
 }
