@@ -88,4 +88,50 @@ struct ProjectionTests {
         #expect(view.tasks == nil, "tasks are hidden unless visible")
         #expect(view.messages == [])
     }
+
+    @Test("custom field values reach lists and details with their JSON types, visible ones only, in settings order")
+    func customFieldValueTypes() throws {
+        let t = try TestApp()
+        let now = t.clock.now()
+        let workspace = try t.store.createWorkspace(NewWorkspace(slug: "typed", name: "Typed support", customFields: [
+            CustomFieldDefinition(key: "plan", label: "Plan", type: .text),
+            CustomFieldDefinition(key: "seats", label: "Seats", type: .number),
+            CustomFieldDefinition(key: "ratio", label: "Ratio", type: .decimal),
+            CustomFieldDefinition(key: "urgent", label: "Urgent", type: .boolean),
+            CustomFieldDefinition(key: "areas", label: "Areas", type: .multiSelect, options: ["api", "ui"]),
+            CustomFieldDefinition(key: "due", label: "Due", type: .date),
+            CustomFieldDefinition(key: "score", label: "Internal score", type: .number),
+        ]), at: now)
+        let owner = try t.store.createOperator(NewOperator(email: EmailAddress("owner@typed.test")!, name: "Owner", role: .owner),
+                                               in: workspace.id, at: now)
+        let key = try t.key(in: workspace, operator: owner, permissions: nil)
+        let customer = try t.store.createCustomer(NewCustomer(email: EmailAddress("kim@typed.test")!, name: "Kim", portalAccess: .member),
+                                                  in: workspace.id, at: now)
+        // Non-ASCII and escaped text take the parser's slower paths.
+        let issue = try t.store.createIssue(NewIssue(title: "Typed", status: "open", customFields: [
+            "plan": "Prö \"gold\" ✓", "seats": 12, "ratio": 1.5, "urgent": true, "areas": ["api", "ui"], "due": "2027-01-31",
+            "score": 424_242,
+        ], requesterID: customer.id), in: workspace.id, at: now)
+        var document = t.send(.get, "/api/account/client-portal/settings", key: key).json.objectValue ?? [:]
+        document["issueFields"] = .array(["title", "cf.areas", "cf.plan", "cf.seats", "cf.ratio", "cf.urgent", "cf.due"].map {
+            ["key": .string($0), "visible": true, "editable": false]
+        })
+        #expect(t.send(.put, "/api/account/client-portal/settings", key: key, json: JSONValue.object(document).serialized).status == 200)
+
+        let expected: JSONValue = [
+            ["key": "areas", "label": "Areas", "value": ["api", "ui"]],
+            ["key": "plan", "label": "Plan", "value": "Prö \"gold\" ✓"],
+            ["key": "seats", "label": "Seats", "value": 12],
+            ["key": "ratio", "label": "Ratio", "value": 1.5],
+            ["key": "urgent", "label": "Urgent", "value": true],
+            ["key": "due", "label": "Due", "value": "2027-01-31"],
+        ]
+        let session: HTTPFields = [HTTPField.Name("X-Woes-Portal-Dev-Session")!: "kim@typed.test"]
+        let list = t.send(.get, "/api/portal/issues", host: "typed.portal.localhost", headers: session)
+        #expect(list.status == 200, "\(list.text.prefix(200))")
+        #expect(list["issues"]?.arrayValue?.first?.objectValue?["customFields"] == expected)
+        let detail = t.send(.get, "/api/portal/issues/\(issue.ref)", host: "typed.portal.localhost", headers: session)
+        #expect(detail["customFields"] == expected)
+        #expect(!list.text.contains("score") && !detail.text.contains("424242"), "a hidden field's value stays out")
+    }
 }

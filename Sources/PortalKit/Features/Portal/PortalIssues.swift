@@ -97,7 +97,7 @@ struct PortalIssues: Sendable {
         var ownIssuesOnly = false
         if case .requester = principal.scope { ownIssuesOnly = true }
         return PortalIssueDetail(tags: presentation.isVisible(.tags),
-                                 customFields: presentation.visibleCustomFields.compactMap { principal.workspace.customField($0.key) },
+                                 customFields: !presentation.visibleCustomFields.isEmpty,
                                  requesterName: presentation.isVisible(.requester) && !ownIssuesOnly,
                                  companyName: presentation.isVisible(.company))
     }

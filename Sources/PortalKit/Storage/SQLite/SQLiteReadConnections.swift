@@ -180,23 +180,13 @@ struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-
-    /// A value `json_extract` returned, read back as the field's type
-    /// (SQLite gives JSON booleans as 0/1 and arrays as JSON text).
-    func jsonValue(_ column: Int32, type: FieldType) -> JSONValue? {
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_NULL: return nil
-        case SQLITE_INTEGER:
-            let value = int64(column)
-            return type == .boolean ? .bool(value != 0) : .int(value)
-        case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, column))
-        default:
-            let text = text(column)
-            if type == .multiSelect { return try? JSONValue.parse(text) }
-            return .string(text)
-        }
+    /// A column holding a JSON object (an issue's custom field values),
+    /// parsed from SQLite's own buffer; `[:]` if it holds anything else.
+    func jsonObject(_ column: Int32) -> [String: JSONValue] {
+        guard let pointer = sqlite3_column_text(statement, column) else { return [:] }
+        let bytes = Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
+        return (try? JSONParser.parse(bytes))?.objectValue ?? [:]
     }
-
 }
 
 /// SQLite copies the bound value (the Swift string may move).

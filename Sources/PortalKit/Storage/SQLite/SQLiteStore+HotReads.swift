@@ -121,48 +121,23 @@ extension SQLiteStore {
 
     private static let issueColumns = SQLiteRows.issueColumns.split(separator: ",")
         .map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-    /// The row, the names the detail asks for (each a join per row, so only
-    /// when shown), and each wanted custom field extracted by SQLite from the
-    /// JSON column (paths are bound, so no key can change the statement).
-    /// Columns: the issue's, then requester name (14), company name (15),
-    /// custom fields (16…).
-    private static func portalIssueSelect(_ detail: PortalIssueDetail, arguments: inout [SQLiteArgument]) -> String {
-        for field in detail.customFields {
-            arguments.append(.text("$.\"" + String(field.key.unicodeScalars.filter { $0 != "\"" }) + "\""))
-        }
-        let shape = PortalIssueSelectShape(detail)
-        return shape.customFieldCount < 16 ? portalIssueSelects[shape.index] : shape.sql
+    /// The row and the names the detail asks for (each a join per row, so
+    /// only when shown). Columns: the issue's, then requester name (14) and
+    /// company name (15). Custom field values come in the issue's own JSON
+    /// column and are parsed in Swift: SQLite 3.40's `json_extract` re-parses
+    /// the column for every field, which cost more than the rest of the row.
+    private static func portalIssueSelect(_ detail: PortalIssueDetail) -> String {
+        portalIssueSelects[(detail.requesterName ? 1 : 0) | (detail.companyName ? 2 : 0)]
     }
 
-    /// Every shape with up to 15 custom fields, built once.
-    private static let portalIssueSelects = (0..<64).map { PortalIssueSelectShape(index: $0).sql }
-
-    private struct PortalIssueSelectShape {
-        var requesterName: Bool
-        var companyName: Bool
-        var customFieldCount: Int
-
-        init(_ detail: PortalIssueDetail) {
-            requesterName = detail.requesterName
-            companyName = detail.companyName
-            customFieldCount = detail.customFields.count
-        }
-
-        init(index: Int) {
-            requesterName = index & 1 != 0
-            companyName = index & 2 != 0
-            customFieldCount = index >> 2
-        }
-
-        var index: Int { (requesterName ? 1 : 0) | (companyName ? 2 : 0) | customFieldCount << 2 }
-
-        var sql: String {
-            var sql = "SELECT \(issueColumns), " + (requesterName ? "c.name" : "NULL") + ", " + (companyName ? "co.name" : "NULL")
-            sql += String(repeating: ", json_extract(i.custom_fields, ?)", count: customFieldCount) + " FROM issue i"
-            if requesterName { sql += " JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id" }
-            if companyName { sql += " LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id" }
-            return sql
-        }
+    /// The four shapes, built once.
+    private static let portalIssueSelects = (0..<4).map { shape in
+        let requesterName = shape & 1 != 0, companyName = shape & 2 != 0
+        var sql = "SELECT \(issueColumns), " + (requesterName ? "c.name" : "NULL") + ", " + (companyName ? "co.name" : "NULL")
+        sql += " FROM issue i"
+        if requesterName { sql += " JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id" }
+        if companyName { sql += " LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id" }
+        return sql
     }
 
     /// The one statement of the access rule: a condition on the issue alias
@@ -183,7 +158,7 @@ extension SQLiteStore {
     public func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow> {
         if let statuses = query.statuses, statuses.isEmpty { return Page(items: [], hasMore: false) }
         var arguments: [SQLiteArgument] = []
-        var sql = Self.portalIssueSelect(query.detail, arguments: &arguments)
+        var sql = Self.portalIssueSelect(query.detail)
         if !query.searchTerms.isEmpty { sql += " JOIN issue_fts ON issue_fts.rowid = i.id" }
         sql += " WHERE i.workspace_id = ?"
         arguments.append(.integer(workspace.rawValue))
@@ -213,7 +188,7 @@ extension SQLiteStore {
         throws(StoreError) -> PortalIssueRow?
     {
         var arguments: [SQLiteArgument] = []
-        var sql = Self.portalIssueSelect(detail, arguments: &arguments)
+        var sql = Self.portalIssueSelect(detail)
         arguments += [.integer(workspace.rawValue), .integer(ref.number)]
         sql += " WHERE i.workspace_id = ? AND i.number = ?" + Self.scopeCondition(scope, arguments: &arguments)
         return try readers.read { connection in
@@ -246,15 +221,11 @@ extension SQLiteStore {
     // MARK: Decoders
 
     private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
-        var customFields: [String: JSONValue] = detail.customFields.isEmpty ? [:] : Dictionary(minimumCapacity: detail.customFields.count)
-        for (offset, field) in detail.customFields.enumerated() {
-            if let value = row.jsonValue(16 + Int32(offset), type: field.type) { customFields[field.key] = value }
-        }
         let issue = Issue(
             id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
             description: row.text(4), status: row.text(5), priority: row.optionalText(6),
             tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [],
-            customFields: customFields,
+            customFields: detail.customFields ? row.jsonObject(8) : [:],
             requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
             formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13))
         return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), companyName: row.optionalText(15))
