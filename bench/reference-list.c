@@ -10,7 +10,8 @@
  *   - the session cookie hashed with SHA-256, the session and its customer by
  *     token hash and workspace (the same SELECT), expiry and revocation checked;
  *   - the portal's issue query for the member scope (the same SQL: 21 rows,
- *     two visible custom fields extracted by SQLite);
+ *     the visible custom fields found in the issue's JSON column, as the
+ *     worker now does it, by a small scanner here instead of a parser);
  *   - the same JSON shape, every string escaped, ISO-8601 timestamps, the cursor.
  * It leaves out what costs the worker extra: the log line, parsing the request
  * into HTTP types, the customer-safe projection as a step of its own (status
@@ -39,7 +40,7 @@ static const char *database_path;
 /* The visible custom fields, from the acme workspace's settings at start. */
 static int field_count;
 static char field_keys[MAX_FIELDS][64];
-static char field_paths[MAX_FIELDS][72];
+static size_t field_key_lengths[MAX_FIELDS];
 static char field_labels[MAX_FIELDS][128];
 
 static const char workspace_sql[] = "SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?";
@@ -115,6 +116,48 @@ static char *write_digits(char *out, uint64_t value, int width) {
     while (count < width) digits[count++] = '0';
     while (count) *out++ = digits[--count];
     return out;
+}
+
+/* The end of the JSON value starting at `p` (strings, numbers, literals,
+ * nested arrays and objects), or NULL if the text ends first. */
+static const char *skip_value(const char *p, const char *end) {
+    int depth = 0;
+    while (p < end) {
+        char c = *p++;
+        if (c == '"') {
+            while (p < end && *p != '"') p += *p == '\\' ? 2 : 1;
+            if (p++ >= end) return NULL;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            if (--depth < 0) return p - 1;
+        } else if (c == ',' && depth == 0) {
+            return p - 1;
+        }
+        if (depth == 0 && (c == '"' || c == ']' || c == '}')) return p;
+    }
+    return depth == 0 ? p : NULL;
+}
+
+/* The value of visible field `f` in a stored custom-field object (written by
+ * the worker: no whitespace, keys without escapes), or NULL if absent. */
+static const char *find_member(const char *p, const char *end, int f, const char **value_end) {
+    if (p >= end || *p != '{') return NULL;
+    p++;
+    while (p < end && *p == '"') {
+        const char *key = ++p;
+        while (p < end && *p != '"') p += *p == '\\' ? 2 : 1;
+        if (p >= end || p + 1 >= end || p[1] != ':') return NULL;
+        size_t key_length = (size_t)(p - key);
+        const char *value = p + 2, *after = skip_value(value, end);
+        if (!after) return NULL;
+        if (key_length == field_key_lengths[f] && memcmp(key, field_keys[f], key_length) == 0) {
+            *value_end = after;
+            return value;
+        }
+        p = after < end && *after == ',' ? after + 1 : end;
+    }
+    return NULL;
 }
 
 static void put_integer(buffer *b, int64_t value) {
@@ -236,10 +279,9 @@ static void respond(worker *w, FCGX_Request *request) {
         return;
     }
 
-    for (int f = 0; f < field_count; f++) sqlite3_bind_text(w->issues, f + 1, field_paths[f], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(w->issues, field_count + 1, workspace_id);
-    sqlite3_bind_int64(w->issues, field_count + 2, customer_id);
-    sqlite3_bind_int64(w->issues, field_count + 3, 21);
+    sqlite3_bind_int64(w->issues, 1, workspace_id);
+    sqlite3_bind_int64(w->issues, 2, customer_id);
+    sqlite3_bind_int64(w->issues, 3, 21);
     buffer *b = &w->body;
     b->count = 0;
     PUT_LITERAL(b, "{\"object\":\"list\",");
@@ -268,9 +310,11 @@ static void respond(worker *w, FCGX_Request *request) {
         put_quoted(b, (const unsigned char *)name, strlen(name));
         PUT_LITERAL(b, "}");
         int written = 0;
-        for (int f = 0; f < field_count; f++) {
-            int column = 16 + f, type = sqlite3_column_type(s, column);
-            if (type == SQLITE_NULL) continue;
+        const char *object = (const char *)sqlite3_column_text(s, 8);
+        const char *object_end = object + sqlite3_column_bytes(s, 8);
+        for (int f = 0; object && f < field_count; f++) {
+            const char *value_end, *value = find_member(object, object_end, f, &value_end);
+            if (!value || (value_end - value == 4 && memcmp(value, "null", 4) == 0)) continue;
             if (written++) PUT_LITERAL(b, ",{");
             else PUT_LITERAL(b, ",\"customFields\":[{");
             PUT_LITERAL(b, "\"key\":");
@@ -278,8 +322,7 @@ static void respond(worker *w, FCGX_Request *request) {
             PUT_LITERAL(b, ",\"label\":");
             put_quoted(b, (const unsigned char *)field_labels[f], strlen(field_labels[f]));
             PUT_LITERAL(b, ",\"value\":");
-            if (type == SQLITE_INTEGER) put_integer(b, sqlite3_column_int64(s, column));
-            else put_column_string(b, s, column);
+            put(b, value, (size_t)(value_end - value)); /* stored JSON, copied as it is */
             PUT_LITERAL(b, "}");
         }
         if (written) PUT_LITERAL(b, "]");
@@ -342,7 +385,6 @@ static void open_worker(worker *w) {
     int length = snprintf(sql, sizeof sql,
                           "SELECT i.id, i.workspace_id, i.number, i.title, i.description, i.status, i.priority, i.tags, "
                           "i.custom_fields, i.requester_id, i.company_id, i.form_key, i.created_at, i.updated_at, NULL, NULL");
-    for (int f = 0; f < field_count; f++) length += snprintf(sql + length, sizeof sql - (size_t)length, ", json_extract(i.custom_fields, ?)");
     snprintf(sql + length, sizeof sql - (size_t)length,
              " FROM issue i WHERE i.workspace_id = ? AND i.requester_id = ? ORDER BY i.updated_at DESC, i.id DESC LIMIT ?");
     w->issues = prepare(w->db, sql);
@@ -361,7 +403,7 @@ static void load_fields(void) {
         const char *key = (const char *)sqlite3_column_text(s, 0), *label = (const char *)sqlite3_column_text(s, 1);
         if (!key) continue;
         snprintf(field_keys[field_count], sizeof field_keys[0], "%s", key);
-        snprintf(field_paths[field_count], sizeof field_paths[0], "$.\"%s\"", key);
+        field_key_lengths[field_count] = strlen(field_keys[field_count]);
         snprintf(field_labels[field_count], sizeof field_labels[0], "%s", label ? label : key);
         field_count++;
     }
