@@ -6,10 +6,16 @@ import HTTPTypes
 struct PageRenderer: Sendable {
     let views: Views
 
+    /// Operator pages, rendered seldom, build dictionaries.
     func render(_ status: HTTPResponse.Status = .ok, _ template: String, _ context: [String: Any]) -> Response {
+        render(status, template, TemplateObject(context))
+    }
+
+    /// Portal pages build template values (see `PortalChrome`).
+    func render(_ status: HTTPResponse.Status = .ok, _ template: String, _ context: TemplateObject) -> Response {
         let nonce = RandomToken.base64URL(byteCount: 16)
         var context = context
-        context["cspNonce"] = nonce
+        context["cspNonce"] = .string(nonce)
         var response = Response(status: status, headerFields: [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
         ], body: views.render(template, context))

@@ -321,9 +321,9 @@ struct TemplateRenderer: ~Copyable {
         self.program = program
     }
 
-    mutating func render(_ name: String, context: [String: Any]) {
+    mutating func render(_ name: String, context: TemplateObject) {
         guard let range = program.entries[name] else { return }
-        stack = [TemplateValue(context)]
+        stack = [.object(context)]
         // A local copy (a few reference counts) so the buffers can be borrowed while `self` writes.
         let program = program
         program.ops.withUnsafeBufferPointer { ops in

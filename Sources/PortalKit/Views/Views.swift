@@ -46,6 +46,12 @@ public struct Views: Sendable {
     /// Templates test `has…` booleans rather than strings: a missing key is
     /// looked up in the enclosing contexts, as Mustache does.
     public func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
+        render(template, TemplateObject(context))
+    }
+
+    /// The same with a context of template values, as the portal's pages build
+    /// them: no `Any` to convert, no name hashed.
+    func render(_ template: String, _ context: TemplateObject) -> [UInt8] {
         var renderer = TemplateRenderer(program: program)
         renderer.render(template, context: context)
         return renderer.bytes

@@ -44,18 +44,18 @@ struct PortalAccountPage: Sendable {
         var currentID: Int64?
         if case .session(let session, _) = principal.credential { currentID = session.id }
         let sessions = try store.portalSessions(customer: principal.customer.id, in: principal.workspace.id, at: now)
-        context["sessions"] = sessions.map { session in
-            [
-                "id": String(session.id), "device": DeviceDescription.describe(userAgent: session.userAgent),
-                "current": session.id == currentID,
-                "createdAt": session.createdAt.display, "createdAtISO": session.createdAt.iso8601,
-                "lastSeenAt": session.lastSeenAt.display, "lastSeenAtISO": session.lastSeenAt.iso8601,
-            ] as [String: Any]
-        }
-        context["hasOthers"] = sessions.contains { $0.id != currentID }
-        context["canRevoke"] = currentID != nil
-        context["notice"] = notice ?? ""
-        context["hasNotice"] = notice != nil
+        context["sessions"] = .list(sessions.map { session in
+            .object([
+                "id": .string(String(session.id)), "device": .string(DeviceDescription.describe(userAgent: session.userAgent)),
+                "current": .bool(session.id == currentID),
+                "createdAt": .string(session.createdAt.display), "createdAtISO": .string(session.createdAt.iso8601),
+                "lastSeenAt": .string(session.lastSeenAt.display), "lastSeenAtISO": .string(session.lastSeenAt.iso8601),
+            ])
+        })
+        context["hasOthers"] = .bool(sessions.contains { $0.id != currentID })
+        context["canRevoke"] = .bool(currentID != nil)
+        context["notice"] = .string(notice ?? "")
+        context["hasNotice"] = .bool(notice != nil)
         return pages.render(.ok, "portal-account", context)
     }
 

@@ -1,7 +1,7 @@
 /// The branded shell every portal page (and the operator preview) renders in:
 /// name, logo, accent colour, header links and footer sections, plus who is
-/// signed in. Contexts are dictionaries, except on the hot paths (issue rows,
-/// the issue page, form inputs), which build `TemplateValue`s directly; the
+/// signed in. Portal pages build their contexts as template values from here
+/// on (no dictionaries of `Any`: every page renders this, many often); the
 /// template engine escapes every value it prints.
 struct PortalChrome {
     let tenant: PortalTenant
@@ -9,29 +9,27 @@ struct PortalChrome {
     /// Where the shell's links go: the portal's own paths, or the preview's.
     var links: PortalLinks = .portal
     /// Set when an operator previews the portal.
-    var preview: [String: Any]?
+    var preview: TemplateValue?
 
     init(tenant: PortalTenant, principal: CustomerPrincipal? = nil) {
         self.tenant = tenant
         self.principal = principal
     }
 
-    /// Nested values are template values already: every page builds this,
-    /// and dictionaries of `Any` cost a hash per name and a conversion.
-    var context: [String: Any] {
-        var context: [String: Any] = [
+    var context: TemplateObject {
+        var context: TemplateObject = [
             "brand": tenant.brand.context,
-            "urls": TemplateValue.object(["home": .string(links.home), "newIssue": .string(links.newIssue)]),
-            "readOnly": preview != nil,
+            "urls": .object(["home": .string(links.home), "newIssue": .string(links.newIssue)]),
+            "readOnly": .bool(preview != nil),
         ]
         if let principal {
-            context["customer"] = TemplateValue.object([
+            context["customer"] = .object([
                 "name": .string(principal.displayName),
                 "email": .string(principal.customer.email.value),
                 "canSignOut": .bool(!principal.isPreview),
             ])
-            context["csrf"] = principal.csrfToken ?? ""
-            context["hasAccess"] = principal.access != .none
+            context["csrf"] = .string(principal.csrfToken ?? "")
+            context["hasAccess"] = .bool(principal.access != .none)
         }
         if let preview { context["preview"] = preview }
         return context

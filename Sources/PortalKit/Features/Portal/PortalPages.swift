@@ -94,14 +94,14 @@ struct PortalPages: Sendable {
 
     // MARK: Pages, shared with the operator preview
 
-    func chrome(_ principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]?) -> [String: Any] {
+    func chrome(_ principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue?) -> TemplateObject {
         var chrome = PortalChrome(tenant: principal.tenant, principal: principal)
         chrome.links = links
         chrome.preview = preview
         return chrome.context
     }
 
-    func listPage(_ query: QueryParameters, principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil) throws
+    func listPage(_ query: QueryParameters, principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil) throws
         -> Response
     {
         var context = chrome(principal, links: links, preview: preview)
@@ -109,76 +109,77 @@ struct PortalPages: Sendable {
         let request = try PortalIssues.listRequest(query, principal: principal)
         let result = try issues.list(request, for: principal)
         let projection = CustomerProjection(principal)
-        context["issues"] = result.map { PortalViewModels.listRow($0, links: links) }
-        context["hasIssues"] = !result.isEmpty
-        context["search"] = request.search ?? ""
-        context["filtering"] = request.search != nil || request.statusLabel != nil
-        context["statusFilters"] = projection.statusFilters.map { filter in
-            ["label": filter.label, "selected": filter.label.lowercased() == request.statusLabel?.lowercased()] as [String: Any]
-        }
-        context["showStatus"] = principal.settings.isVisible("status")
-        context["showUpdated"] = principal.settings.isVisible("updatedAt")
+        context["issues"] = .list(result.map { PortalViewModels.listRow($0, links: links) })
+        context["hasIssues"] = .bool(!result.isEmpty)
+        context["search"] = .string(request.search ?? "")
+        context["filtering"] = .bool(request.search != nil || request.statusLabel != nil)
+        context["statusFilters"] = .list(projection.statusFilters.map { filter in
+            .object(["label": .string(filter.label),
+                     "selected": .bool(filter.label.lowercased() == request.statusLabel?.lowercased())])
+        })
+        context["showStatus"] = .bool(principal.settings.isVisible("status"))
+        context["showUpdated"] = .bool(principal.settings.isVisible("updatedAt"))
         if let cursor = result.nextCursor {
-            context["nextPage"] = links.list(status: request.statusLabel, search: request.search, cursor: cursor)
+            context["nextPage"] = .string(links.list(status: request.statusLabel, search: request.search, cursor: cursor))
             context["hasNextPage"] = true
         }
         if request.cursorPosition != nil {
-            context["firstPage"] = links.list(status: request.statusLabel, search: request.search, cursor: nil)
+            context["firstPage"] = .string(links.list(status: request.statusLabel, search: request.search, cursor: nil))
             context["hasFirstPage"] = true
         }
-        context["formAction"] = links.home
+        context["formAction"] = .string(links.home)
         if case .preview(let customer) = links {
-            context["previewCustomer"] = customer
+            context["previewCustomer"] = .string(customer)
             context["hasPreviewCustomer"] = true
         }
         return pages.render(.ok, "portal-issues", context)
     }
 
-    func detailPage(_ ref: String, principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil,
+    func detailPage(_ ref: String, principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil,
                     status: HTTPResponse.Status = .ok, notice: String? = nil, replyDraft: String = "", replyError: String? = nil,
                     fieldInput: [String: JSONValue]? = nil, fieldErrors: [FieldError] = []) throws -> Response {
         var context = chrome(principal, links: links, preview: preview)
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
         let view = try issues.detail(ref, for: principal)
         context["issue"] = PortalViewModels.detail(view)
-        context["notice"] = notice ?? ""
-        context["hasNotice"] = notice != nil
-        context["reply"] = ["draft": replyDraft, "error": replyError ?? "", "hasError": replyError != nil] as [String: Any]
-        context["editable"] = view.editableFields.map { field in
+        context["notice"] = .string(notice ?? "")
+        context["hasNotice"] = .bool(notice != nil)
+        context["reply"] = .object(["draft": .string(replyDraft), "error": .string(replyError ?? ""), "hasError": .bool(replyError != nil)])
+        context["editable"] = .list(view.editableFields.map { field in
             PortalViewModels.input(key: field.key, label: field.label, type: field.type, required: field.key == "title",
                                    options: field.options, value: fieldInput?[field.key] ?? field.value,
                                    error: fieldErrors.first { $0.field == field.key }?.message)
-        }
-        context["hasEditable"] = !view.editableFields.isEmpty
+        })
+        context["hasEditable"] = .bool(!view.editableFields.isEmpty)
         return pages.render(status, "portal-issue", context)
     }
 
-    func newPage(principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil) -> Response {
+    func newPage(principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil) -> Response {
         var context = chrome(principal, links: links, preview: preview)
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
-        context["forms"] = principal.settings.enabledForms.map { form in
-            ["title": form.title, "description": form.description, "hasDescription": !form.description.isEmpty,
-             "url": links.form(form.key)] as [String: Any]
-        }
-        context["hasForms"] = !principal.settings.enabledForms.isEmpty
+        context["forms"] = .list(principal.settings.enabledForms.map { form in
+            .object(["title": .string(form.title), "description": .string(form.description),
+                     "hasDescription": .bool(!form.description.isEmpty), "url": .string(links.form(form.key))])
+        })
+        context["hasForms"] = .bool(!principal.settings.enabledForms.isEmpty)
         return pages.render(.ok, "portal-new", context)
     }
 
-    func formPage(_ key: String, principal: CustomerPrincipal, links: PortalLinks, preview: [String: Any]? = nil,
+    func formPage(_ key: String, principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil,
                   status: HTTPResponse.Status = .ok, input: [String: JSONValue] = [:], errors: [FieldError] = []) throws -> Response {
         var context = chrome(principal, links: links, preview: preview)
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
         guard let form = principal.settings.form(key), form.enabled else { throw HTTPError.notFound }
-        context["form"] = [
-            "key": form.key, "title": form.title, "description": form.description, "hasDescription": !form.description.isEmpty,
-            "action": "/new/" + form.key,
-            "fields": form.fields.map { field in
+        context["form"] = .object([
+            "key": .string(form.key), "title": .string(form.title), "description": .string(form.description),
+            "hasDescription": .bool(!form.description.isEmpty), "action": .string("/new/" + form.key),
+            "fields": .list(form.fields.map { field in
                 PortalViewModels.input(key: field.key, label: field.label, type: field.type, required: field.required,
                                        options: field.options, value: input[field.key] ?? .null,
                                        error: errors.first { $0.field == field.key }?.message)
-            },
-        ] as [String: Any]
-        context["hasErrors"] = !errors.isEmpty
+            }),
+        ])
+        context["hasErrors"] = .bool(!errors.isEmpty)
         return pages.render(status, "portal-form", context)
     }
 }

@@ -45,7 +45,9 @@ struct PreviewPage: Sendable {
             ])
         }
         let viewer = CustomerPrincipal(tenant: tenant, customer: customer, credential: .preview)
-        let banner: [String: Any] = [
+        // The operator's side of the page is a dictionary (rendered seldom);
+        // the portal's pages take it as a template value.
+        let banner = TemplateValue([
             "customerLabel": customer.name.map { "\($0) <\(customer.email.value)>" } ?? customer.email.value,
             "accessLabel": Self.accessLabel(viewer.access, own: customer.portalAccess != nil),
             "disabled": !tenant.settings.enabled,
@@ -53,7 +55,7 @@ struct PreviewPage: Sendable {
             "draftProblems": draftProblems ?? "",
             "hasDraftProblems": draftProblems != nil,
             "customers": customers,
-        ]
+        ] as [String: Any])
         let links = PortalLinks.preview(customer: customer.email.value)
         if let ref = query["issue"] {
             return try portalPages.detailPage(ref, principal: viewer, links: links, preview: banner)

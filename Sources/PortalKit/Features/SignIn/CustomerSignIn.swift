@@ -96,8 +96,8 @@ struct CustomerSignIn: Sendable {
                 let token = context.request.query["token"] ?? ""
                 var page = PortalChrome(tenant: tenant).context
                 if let live = try codes.liveLink(token, audience: .customer, workspace: tenant.workspace.id, now: context.now) {
-                    page["token"] = token
-                    page["email"] = live.email.value
+                    page["token"] = .string(token)
+                    page["email"] = .string(live.email.value)
                     page["valid"] = true
                 }
                 return pages.render(page["valid"] == nil ? .badRequest : .ok, "portal-login-link", page)
@@ -193,21 +193,21 @@ struct CustomerSignIn: Sendable {
     private func loginPage(_ tenant: PortalTenant, next: String, status: HTTPResponse.Status = .ok, error: String? = nil,
                            email: String = "") -> Response {
         var context = PortalChrome(tenant: tenant).context
-        context["next"] = next
-        context["email"] = email
-        context["error"] = error ?? ""
-        context["hasError"] = error != nil
+        context["next"] = .string(next)
+        context["email"] = .string(email)
+        context["error"] = .string(error ?? "")
+        context["hasError"] = .bool(error != nil)
         return pages.render(status, "portal-login", context)
     }
 
     private func verifyPage(_ tenant: PortalTenant, email: String, next: String, status: HTTPResponse.Status = .ok,
                             error: String? = nil) -> Response {
         var context = PortalChrome(tenant: tenant).context
-        context["next"] = next
-        context["email"] = email
-        context["error"] = error ?? ""
-        context["hasError"] = error != nil
-        context["loginAgainURL"] = "/login?next=" + PercentEncoding.queryValue(next)
+        context["next"] = .string(next)
+        context["email"] = .string(email)
+        context["error"] = .string(error ?? "")
+        context["hasError"] = .bool(error != nil)
+        context["loginAgainURL"] = .string("/login?next=" + PercentEncoding.queryValue(next))
         return pages.render(status, "portal-login-verify", context)
     }
 }
