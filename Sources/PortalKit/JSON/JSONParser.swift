@@ -20,6 +20,21 @@ struct JSONParser {
         return value
     }
 
+    /// The members of a JSON object whose keys are among `keys`; the others
+    /// are parsed (the whole document must be valid) but not kept. An issue
+    /// row holds every custom field and a portal page shows a few: making a
+    /// String of every other key and value cost more than the rest of the row.
+    /// Keys without escapes are matched by their bytes.
+    static func members(_ keys: [String], ofObject bytes: [UInt8]) throws(JSONValue.ParseError) -> [String: JSONValue] {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.error("expected an object") }
+        let members = try parser.parseObject(keeping: keys)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected content after the JSON value") }
+        return members
+    }
+
     private func error(_ message: String) -> JSONValue.ParseError {
         JSONValue.ParseError(description: "\(message) at byte \(index)")
     }
@@ -93,6 +108,65 @@ struct JSONParser {
             depth -= 1
             return .object(object)
         }
+    }
+
+    private mutating func parseObject(keeping keys: [String]) throws(JSONValue.ParseError) -> [String: JSONValue] {
+        try enter()
+        index += 1
+        var object = [String: JSONValue](minimumCapacity: keys.count)
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return object
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+            let wanted = try parseKey(among: keys)
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue()
+            if let wanted, object.updateValue(value, forKey: keys[wanted]) != nil {
+                throw error("duplicate key \"\(keys[wanted])\"")
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
+            index += 1
+            depth -= 1
+            return object
+        }
+    }
+
+    /// Which of `keys` the quoted key at `index` is, if any. A plain key is
+    /// compared in place; one with escapes (or a fault) takes `parseString`.
+    private mutating func parseKey(among keys: [String]) throws(JSONValue.ParseError) -> Int? {
+        let start = index + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return bytes.withUnsafeBufferPointer { buffer in
+                let key = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                return keys.firstIndex { candidate in
+                    guard candidate.utf8.count == key.count else { return false }
+                    return candidate.utf8.withContiguousStorageIfAvailable { stored in
+                        var offset = 0
+                        while offset < stored.count, stored[offset] == key[offset] { offset += 1 }
+                        return offset == stored.count
+                    } ?? candidate.utf8.elementsEqual(key)
+                }
+            }
+        }
+        let key = try parseString()
+        return keys.firstIndex(of: key)
     }
 
     private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {

@@ -48,23 +48,24 @@ public struct PortalIssueQuery: Sendable, Equatable {
     }
 }
 
-/// What of an issue row a portal answer needs: tags and custom field values
-/// only when the portal shows any, and the requester's and company's names
-/// only when they will be shown (each is a join per row).
+/// What of an issue row a portal answer needs: tags only when visible, the
+/// values of the visible custom fields only (the others never leave the
+/// store), and the requester's and company's names only when they will be
+/// shown (each is a join per row).
 public struct PortalIssueDetail: Sendable, Equatable {
     public var tags: Bool
-    public var customFields: Bool
+    public var customFieldKeys: [String]
     public var requesterName: Bool
     public var companyName: Bool
 
-    public init(tags: Bool, customFields: Bool, requesterName: Bool = true, companyName: Bool = true) {
+    public init(tags: Bool, customFieldKeys: [String], requesterName: Bool = true, companyName: Bool = true) {
         self.tags = tags
-        self.customFields = customFields
+        self.customFieldKeys = customFieldKeys
         self.requesterName = requesterName
         self.companyName = companyName
     }
 
-    public static let none = PortalIssueDetail(tags: false, customFields: false, requesterName: false, companyName: false)
+    public static let none = PortalIssueDetail(tags: false, customFieldKeys: [], requesterName: false, companyName: false)
 }
 
 /// The portal list's order: most recently updated first, then by id.

@@ -157,6 +157,22 @@ struct JSONParserTests {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }
     }
 
+    @Test("members of an object: only the listed keys are kept, whatever their spelling in the document")
+    func membersKeepsListedKeys() throws {
+        let document = #"{ "a": 1, "b": "x", "c": [1, {"d": null}], "\u00e9t\u00e9": true, "zz\"q": 2 }"#
+        let kept = try JSONParser.members(["c", "a", "été", "zz\"q", "missing"], ofObject: Array(document.utf8))
+        #expect(kept == ["a": 1, "c": [1, ["d": nil]], "été": true, "zz\"q": 2])
+        #expect(try JSONParser.members([], ofObject: Array(document.utf8)) == [:])
+        #expect(try JSONParser.members(["a"], ofObject: Array("{}".utf8)) == [:])
+    }
+
+    @Test("members of an object: the whole document must still be valid", arguments: [
+        #"{"a":1,"b":tru}"#, #"{"a":1,"a":2}"#, "[1]", #"{"a":1} x"#, #"{"a":1,}"#, #"{"b":"\u0001"#, "{\"a\u{01}\":1}", "",
+    ])
+    func membersRefusesInvalidDocuments(_ text: String) {
+        #expect(throws: JSONValue.ParseError.self) { try JSONParser.members(["a"], ofObject: Array(text.utf8)) }
+    }
+
     @Test("invalid UTF-8 inside a string is refused")
     func invalidUTF8() {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse([0x22, 0xFF, 0x22]) }

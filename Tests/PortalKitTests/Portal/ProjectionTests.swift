@@ -133,5 +133,10 @@ struct ProjectionTests {
         let detail = t.send(.get, "/api/portal/issues/\(issue.ref)", host: "typed.portal.localhost", headers: session)
         #expect(detail["customFields"] == expected)
         #expect(!list.text.contains("score") && !detail.text.contains("424242"), "a hidden field's value stays out")
+        // …and never leaves the store for a portal read: only the shown fields are read from the row.
+        let rows = try t.store.portalIssues(PortalIssueQuery(scope: .requester(customer.id), limit: 10,
+                                                             detail: PortalIssueDetail(tags: false, customFieldKeys: ["seats", "plan"])),
+                                            in: workspace.id)
+        #expect(rows.items.map(\.issue.customFields) == [["seats": 12, "plan": "Prö \"gold\" ✓"]])
     }
 }

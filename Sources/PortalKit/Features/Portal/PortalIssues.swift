@@ -97,7 +97,7 @@ struct PortalIssues: Sendable {
         var ownIssuesOnly = false
         if case .requester = principal.scope { ownIssuesOnly = true }
         return PortalIssueDetail(tags: presentation.isVisible(.tags),
-                                 customFields: !presentation.visibleCustomFields.isEmpty,
+                                 customFieldKeys: presentation.visibleCustomFields.map(\.key),
                                  requesterName: presentation.isVisible(.requester) && !ownIssuesOnly,
                                  companyName: presentation.isVisible(.company))
     }

@@ -180,12 +180,12 @@ struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    /// A column holding a JSON object (an issue's custom field values),
-    /// parsed from SQLite's own buffer; `[:]` if it holds anything else.
-    func jsonObject(_ column: Int32) -> [String: JSONValue] {
+    /// The members named `keys` of a column holding a JSON object (an
+    /// issue's custom field values); `[:]` if it holds anything else.
+    func jsonMembers(_ keys: [String], ofColumn column: Int32) -> [String: JSONValue] {
         guard let pointer = sqlite3_column_text(statement, column) else { return [:] }
         let bytes = Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
-        return (try? JSONParser.parse(bytes))?.objectValue ?? [:]
+        return (try? JSONParser.members(keys, ofObject: bytes)) ?? [:]
     }
 }
 

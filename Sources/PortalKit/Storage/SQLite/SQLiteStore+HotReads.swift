@@ -123,9 +123,9 @@ extension SQLiteStore {
         .map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
     /// The row and the names the detail asks for (each a join per row, so
     /// only when shown). Columns: the issue's, then requester name (14) and
-    /// company name (15). Custom field values come in the issue's own JSON
-    /// column and are parsed in Swift: SQLite 3.40's `json_extract` re-parses
-    /// the column for every field, which cost more than the rest of the row.
+    /// company name (15). The shown custom fields are read from the issue's
+    /// own JSON column in Swift: SQLite 3.40's `json_extract` re-parses the
+    /// column for every field, which cost more than the rest of the row.
     private static func portalIssueSelect(_ detail: PortalIssueDetail) -> String {
         portalIssueSelects[(detail.requesterName ? 1 : 0) | (detail.companyName ? 2 : 0)]
     }
@@ -225,7 +225,7 @@ extension SQLiteStore {
             id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
             description: row.text(4), status: row.text(5), priority: row.optionalText(6),
             tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [],
-            customFields: detail.customFields ? row.jsonObject(8) : [:],
+            customFields: detail.customFieldKeys.isEmpty ? [:] : row.jsonMembers(detail.customFieldKeys, ofColumn: 8),
             requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
             formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13))
         return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), companyName: row.optionalText(15))
