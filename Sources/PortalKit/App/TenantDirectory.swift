@@ -44,12 +44,13 @@ final class TenantDirectory: Sendable {
     }
 
     /// A workspace by id (operator credentials), decoded once per revision.
-    func workspace(id: WorkspaceID) throws -> Workspace? {
-        guard let revision = try store.workspaceRevision(id: id) else { return nil }
-        return try entry(revision: revision)?.workspace
+    func workspace(id: WorkspaceID) throws -> (Workspace, WorkspaceRevision)? {
+        guard let revision = try store.workspaceRevision(id: id), let entry = try entry(revision: revision) else { return nil }
+        return (entry.workspace, revision)
     }
 
-    private func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
+    /// The tenant at a revision read earlier in the same request.
+    func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
         guard let entry = try entry(revision: revision) else { return nil }
         let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
         return PortalTenant(workspace: entry.workspace, settings: entry.settings, settingsVersion: revision.settingsVersion,

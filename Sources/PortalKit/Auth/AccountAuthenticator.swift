@@ -34,9 +34,9 @@ struct AccountAuthenticator: Sendable {
         }
         var permissions = key.explicitPermissions ?? creator?.permissions ?? Set(Permission.allCases)
         if let creator { permissions.formIntersection(creator.permissions) }
-        guard let workspace = try tenants.workspace(id: key.workspaceID) else { throw HTTPError.unauthorized }
+        guard let (workspace, revision) = try tenants.workspace(id: key.workspaceID) else { throw HTTPError.unauthorized }
         return AccountPrincipal(
-            workspace: workspace, permissions: permissions,
+            workspace: workspace, workspaceRevision: revision, permissions: permissions,
             actor: AuditActor(kind: .apiKey, id: key.id.rawValue, label: key.name),
             displayName: creator?.name ?? workspace.name, credential: .apiKey(key.id))
     }
@@ -52,9 +52,9 @@ struct AccountAuthenticator: Sendable {
         case .valid(let refresh):
             if refresh { try store.touchOperatorSession(id: session.id, in: session.workspaceID, at: now) }
         }
-        guard let workspace = try tenants.workspace(id: session.workspaceID) else { throw Self.signedOut }
+        guard let (workspace, revision) = try tenants.workspace(id: session.workspaceID) else { throw Self.signedOut }
         return AccountPrincipal(
-            workspace: workspace, permissions: account.permissions,
+            workspace: workspace, workspaceRevision: revision, permissions: account.permissions,
             actor: AuditActor(kind: .operator, id: account.id.rawValue, label: account.email.value),
             displayName: account.name, credential: .session(session, csrfToken: SessionToken.csrfToken(for: token)))
     }

@@ -2,6 +2,9 @@
 /// what it may do, and how it appears in the audit log.
 public struct AccountPrincipal: Sendable {
     public let workspace: Workspace
+    /// The workspace's revision when the caller was resolved: reads later in
+    /// the same request (the settings) start from it instead of asking again.
+    public let workspaceRevision: WorkspaceRevision
     public let permissions: Set<Permission>
     public let actor: AuditActor
     /// The name shown on support replies written through this caller.
@@ -14,9 +17,10 @@ public struct AccountPrincipal: Sendable {
         case session(OperatorSession, csrfToken: String)
     }
 
-    public init(workspace: Workspace, permissions: Set<Permission>, actor: AuditActor, displayName: String,
-                credential: Credential) {
+    public init(workspace: Workspace, workspaceRevision: WorkspaceRevision, permissions: Set<Permission>, actor: AuditActor,
+                displayName: String, credential: Credential) {
         self.workspace = workspace
+        self.workspaceRevision = workspaceRevision
         self.permissions = permissions
         self.actor = actor
         self.displayName = displayName

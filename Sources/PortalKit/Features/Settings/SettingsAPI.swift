@@ -11,7 +11,7 @@ struct SettingsAPI: Sendable {
         [
             .get("/api/account/client-portal/settings", .account(.customersRead) { context, principal in
                 let current = try SettingsService(store: store, tenants: tenants, configuration: configuration)
-                    .current(principal.workspace, host: context.request.host, now: context.now)
+                    .current(for: principal, host: context.request.host, now: context.now)
                 return current.response()
             }),
             .put("/api/account/client-portal/settings", .account(.customersWrite) { context, principal in
@@ -149,7 +149,17 @@ struct SettingsService: Sendable {
     /// The saved settings, parsed once per version (through the tenant cache).
     func current(_ workspace: Workspace, host: String, now: Timestamp) throws -> Current {
         guard let tenant = try tenants.tenant(workspace: workspace.id, host: host) else { throw HTTPError.notFound }
-        let domain = try store.customDomain(in: workspace.id).map {
+        return try current(tenant, now: now)
+    }
+
+    /// The same at the revision the caller was resolved at (no second lookup).
+    func current(for principal: AccountPrincipal, host: String, now: Timestamp) throws -> Current {
+        guard let tenant = try tenants.tenant(revision: principal.workspaceRevision, host: host) else { throw HTTPError.notFound }
+        return try current(tenant, now: now)
+    }
+
+    private func current(_ tenant: PortalTenant, now: Timestamp) throws -> Current {
+        let domain = try store.customDomain(in: tenant.workspace.id).map {
             CustomDomainView(domain: $0, edgeHost: configuration.portalEdgeHost, now: now)
         }
         return Current(settings: tenant.settings, version: tenant.settingsVersion, updatedAt: tenant.settingsUpdatedAt, domain: domain,
@@ -162,7 +172,7 @@ struct SettingsService: Sendable {
         throws -> Current
     {
         let workspace = principal.workspace
-        let before = try current(workspace, host: host, now: now)
+        let before = try current(for: principal, host: host, now: now)
         let references = PortalSettingsDocument.References(workspace: workspace, checkHostname: { [configuration] in
             configuration.customDomainProblem($0)
         })

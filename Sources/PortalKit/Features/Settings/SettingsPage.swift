@@ -14,7 +14,7 @@ struct SettingsPage: Sendable {
         [
             .get("/clients/portal/settings", .account(.customersRead) { context, principal in
                 let service = SettingsService(store: store, tenants: tenants, configuration: configuration)
-                let current = try service.current(principal.workspace, host: context.request.host, now: context.now)
+                let current = try service.current(for: principal, host: context.request.host, now: context.now)
                 let notice = context.request.query["saved"] != nil ? "Settings saved."
                     : context.request.query["checked"] != nil ? "The DNS records were checked just now." : nil
                 return try render(SettingsForm(current.settings, version: current.version), current: current, principal: principal,
@@ -30,7 +30,7 @@ struct SettingsPage: Sendable {
             .post("/clients/portal/settings", .account(.customersWrite) { context, principal in
                 let service = SettingsService(store: store, tenants: tenants, configuration: configuration)
                 let form = SettingsForm(try context.request.formBody())
-                let current = try service.current(principal.workspace, host: context.request.host, now: context.now)
+                let current = try service.current(for: principal, host: context.request.host, now: context.now)
                 let (document, paths) = form.document(orderedFieldKeys: Self.fieldKeys(principal.workspace))
                 let reader = JSONObjectReader(document.objectValue ?? [:])
                 do {
