@@ -20,16 +20,16 @@ struct JSONParser {
         return value
     }
 
-    /// The members of a JSON object whose keys are among `keys`; the others
-    /// are parsed (the whole document must be valid) but not kept. An issue
-    /// row holds every custom field and a portal page shows a few: making a
-    /// String of every other key and value cost more than the rest of the row.
-    /// Keys without escapes are matched by their bytes.
+    /// The members of a JSON object whose keys are among `keys`. The others
+    /// are parsed (the document must be valid JSON, and the kept keys unique)
+    /// but dropped, and no String is made of their keys: an issue row holds
+    /// every custom field and a portal page shows a few. Keys match by their
+    /// UTF-8 bytes, escaped or not.
     static func members(_ keys: [String], ofObject bytes: [UInt8]) throws(JSONValue.ParseError) -> [String: JSONValue] {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-        let members = try parser.parseObject(keeping: keys)
+        let members = try parser.parseMembers(keeping: keys)
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected content after the JSON value") }
         return members
@@ -78,42 +78,14 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONValue.ParseError) -> JSONValue {
-        try enter()
-        index += 1
-        var object = [String: JSONValue](minimumCapacity: 4)
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(object)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
-            index += 1
-            skipWhitespace()
-            let value = try parseValue()
-            guard object.updateValue(value, forKey: key) == nil else { throw error("duplicate key \"\(key)\"") }
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
-            index += 1
-            depth -= 1
-            return .object(object)
-        }
+        .object(try parseMembers(keeping: nil))
     }
 
-    private mutating func parseObject(keeping keys: [String]) throws(JSONValue.ParseError) -> [String: JSONValue] {
+    /// Every member of the object at `index`, or those among `keys` only.
+    private mutating func parseMembers(keeping keys: [String]?) throws(JSONValue.ParseError) -> [String: JSONValue] {
         try enter()
         index += 1
-        var object = [String: JSONValue](minimumCapacity: keys.count)
+        var object = [String: JSONValue](minimumCapacity: keys?.count ?? 4)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -123,15 +95,14 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
-            let wanted = try parseKey(among: keys)
+            let key: String?
+            if let keys { key = try parseKey(among: keys).map { keys[$0] } } else { key = try parseString() }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if let wanted, object.updateValue(value, forKey: keys[wanted]) != nil {
-                throw error("duplicate key \"\(keys[wanted])\"")
-            }
+            if let key, object.updateValue(value, forKey: key) != nil { throw error("duplicate key \"\(key)\"") }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -145,12 +116,14 @@ struct JSONParser {
         }
     }
 
-    /// Which of `keys` the quoted key at `index` is, if any. A plain key is
-    /// compared in place; one with escapes (or a fault) takes `parseString`.
+    /// Which of `keys` the quoted key at `index` is, if any. A plain ASCII
+    /// key is compared in place; any other (escapes, UTF-8 to validate, a
+    /// fault) takes `parseString`.
     private mutating func parseKey(among keys: [String]) throws(JSONValue.ParseError) -> Int? {
         let start = index + 1
         var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+              bytes[end] >= 0x20, bytes[end] < 0x80 { end += 1 }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             index = end + 1
             return bytes.withUnsafeBufferPointer { buffer in
@@ -166,7 +139,7 @@ struct JSONParser {
             }
         }
         let key = try parseString()
-        return keys.firstIndex(of: key)
+        return keys.firstIndex { $0.utf8.elementsEqual(key.utf8) }
     }
 
     private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {

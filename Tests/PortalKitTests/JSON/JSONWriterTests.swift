@@ -167,10 +167,15 @@ struct JSONParserTests {
     }
 
     @Test("members of an object: the whole document must still be valid", arguments: [
-        #"{"a":1,"b":tru}"#, #"{"a":1,"a":2}"#, "[1]", #"{"a":1} x"#, #"{"a":1,}"#, #"{"b":"\u0001"#, "{\"a\u{01}\":1}", "",
+        #"{"a":1,"b":tru}"#, #"{"a":1,"a":2}"#, "[1]", #"{"a":1} x"#, #"{"a":1,}"#, "{\"b\":\"\u{01}\"}", "{\"a\u{01}\":1}", "",
     ])
     func membersRefusesInvalidDocuments(_ text: String) {
         #expect(throws: JSONValue.ParseError.self) { try JSONParser.members(["a"], ofObject: Array(text.utf8)) }
+    }
+
+    @Test("members of an object: a key that is not UTF-8 is refused even when it is not kept")
+    func membersRefusesInvalidUTF8Keys() {
+        #expect(throws: JSONValue.ParseError.self) { try JSONParser.members(["a"], ofObject: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) }
     }
 
     @Test("invalid UTF-8 inside a string is refused")
