@@ -101,6 +101,7 @@ struct ProjectionTests {
             CustomFieldDefinition(key: "areas", label: "Areas", type: .multiSelect, options: ["api", "ui"]),
             CustomFieldDefinition(key: "due", label: "Due", type: .date),
             CustomFieldDefinition(key: "score", label: "Internal score", type: .number),
+            CustomFieldDefinition(key: "note", label: "Note", type: .text),
         ]), at: now)
         let owner = try t.store.createOperator(NewOperator(email: EmailAddress("owner@typed.test")!, name: "Owner", role: .owner),
                                                in: workspace.id, at: now)
@@ -110,10 +111,10 @@ struct ProjectionTests {
         // Non-ASCII and escaped text take the parser's slower paths.
         let issue = try t.store.createIssue(NewIssue(title: "Typed", status: "open", customFields: [
             "plan": "Prö \"gold\" ✓", "seats": 12, "ratio": 1.5, "urgent": true, "areas": ["api", "ui"], "due": "2027-01-31",
-            "score": 424_242,
+            "score": 424_242, "note": nil,
         ], requesterID: customer.id), in: workspace.id, at: now)
         var document = t.send(.get, "/api/account/client-portal/settings", key: key).json.objectValue ?? [:]
-        document["issueFields"] = .array(["title", "cf.areas", "cf.plan", "cf.seats", "cf.ratio", "cf.urgent", "cf.due"].map {
+        document["issueFields"] = .array(["title", "cf.areas", "cf.plan", "cf.seats", "cf.ratio", "cf.urgent", "cf.due", "cf.note"].map {
             ["key": .string($0), "visible": true, "editable": false]
         })
         #expect(t.send(.put, "/api/account/client-portal/settings", key: key, json: JSONValue.object(document).serialized).status == 200)
@@ -133,9 +134,10 @@ struct ProjectionTests {
         let detail = t.send(.get, "/api/portal/issues/\(issue.ref)", host: "typed.portal.localhost", headers: session)
         #expect(detail["customFields"] == expected)
         #expect(!list.text.contains("score") && !detail.text.contains("424242"), "a hidden field's value stays out")
+        #expect(!list.text.contains("\"note\"") && !detail.text.contains("\"note\""), "a stored null is no value")
         // …and never leaves the store for a portal read: only the shown fields are read from the row.
         let rows = try t.store.portalIssues(PortalIssueQuery(scope: .requester(customer.id), limit: 10,
-                                                             detail: PortalIssueDetail(tags: false, customFieldKeys: ["seats", "plan"])),
+                                                             detail: PortalIssueDetail(tags: false, customFieldKeys: ["seats", "plan", "note"])),
                                             in: workspace.id)
         #expect(rows.items.map(\.issue.customFields) == [["seats": 12, "plan": "Prö \"gold\" ✓"]])
     }

@@ -181,11 +181,13 @@ struct SQLiteRow {
     }
 
     /// The members named `keys` of a column holding a JSON object (an
-    /// issue's custom field values); `[:]` if it holds anything else.
+    /// issue's custom field values); `[:]` if it holds anything else. A
+    /// stored `null` is no value, as it was when SQLite extracted them.
     func jsonMembers(_ keys: [String], ofColumn column: Int32) -> [String: JSONValue] {
         guard let pointer = sqlite3_column_text(statement, column) else { return [:] }
         let bytes = Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
-        return (try? JSONParser.members(keys, ofObject: bytes)) ?? [:]
+        guard let members = try? JSONParser.members(keys, ofObject: bytes) else { return [:] }
+        return members.values.contains(.null) ? members.filter { $0.value != .null } : members
     }
 }
 
