@@ -49,9 +49,24 @@ final class TenantDirectory: Sendable {
         return (entry.workspace, revision)
     }
 
-    /// The tenant at a revision read earlier in the same request.
-    func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
+    /// The tenant at a revision read earlier in this request, without asking
+    /// for the revision again while the cache holds exactly it; otherwise (a
+    /// save since then, or a cold cache) as `tenant(workspace:host:)`, so an
+    /// older revision never labels newer settings nor replaces them here.
+    func tenant(resolvedAt revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
+        if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision {
+            return tenant(entry, host: host)
+        }
+        return try tenant(workspace: revision.id, host: host)
+    }
+
+    private func tenant(revision: WorkspaceRevision, host: String) throws -> PortalTenant? {
         guard let entry = try entry(revision: revision) else { return nil }
+        return tenant(entry, host: host)
+    }
+
+    private func tenant(_ entry: Entry, host: String) -> PortalTenant {
+        let revision = entry.revision
         let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
         return PortalTenant(workspace: entry.workspace, settings: entry.settings, settingsVersion: revision.settingsVersion,
                             settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation, brand: entry.brand,

@@ -152,9 +152,10 @@ struct SettingsService: Sendable {
         return try current(tenant, now: now)
     }
 
-    /// The same at the revision the caller was resolved at (no second lookup).
+    /// The same for reading, from the revision the caller was resolved at
+    /// (no second lookup while the tenant cache holds that revision).
     func current(for principal: AccountPrincipal, host: String, now: Timestamp) throws -> Current {
-        guard let tenant = try tenants.tenant(revision: principal.workspaceRevision, host: host) else { throw HTTPError.notFound }
+        guard let tenant = try tenants.tenant(resolvedAt: principal.workspaceRevision, host: host) else { throw HTTPError.notFound }
         return try current(tenant, now: now)
     }
 
@@ -172,7 +173,7 @@ struct SettingsService: Sendable {
         throws -> Current
     {
         let workspace = principal.workspace
-        let before = try current(for: principal, host: host, now: now)
+        let before = try current(workspace, host: host, now: now)  // fresh: the version check compares with it
         let references = PortalSettingsDocument.References(workspace: workspace, checkHostname: { [configuration] in
             configuration.customDomainProblem($0)
         })
