@@ -125,8 +125,9 @@ static const char *skip_value(const char *p, const char *end) {
     while (p < end) {
         char c = *p++;
         if (c == '"') {
-            while (p < end && *p != '"') p += *p == '\\' ? 2 : 1;
-            if (p++ >= end) return NULL;
+            while (p < end && *p != '"') p += *p == '\\' && p + 1 < end ? 2 : 1;
+            if (p >= end) return NULL;
+            p++;
         } else if (c == '[' || c == '{') {
             depth++;
         } else if (c == ']' || c == '}') {
@@ -146,7 +147,7 @@ static const char *find_member(const char *p, const char *end, int f, const char
     p++;
     while (p < end && *p == '"') {
         const char *key = ++p;
-        while (p < end && *p != '"') p += *p == '\\' ? 2 : 1;
+        while (p < end && *p != '"') p += *p == '\\' && p + 1 < end ? 2 : 1;
         if (p >= end || p + 1 >= end || p[1] != ':') return NULL;
         size_t key_length = (size_t)(p - key);
         const char *value = p + 2, *after = skip_value(value, end);
