@@ -112,10 +112,10 @@ private struct TemplateParser {
     }
 }
 
-/// A template context value. Page contexts are written as dictionaries of
-/// `Any` for convenience; they are converted once per render, so rendering
-/// itself does no dynamic casts. Code on hot paths may build values directly
-/// (a `TemplateValue` inside a context is taken as it is).
+/// A template context value. Portal pages build these directly; operator
+/// pages write dictionaries of `Any` for convenience, converted once per
+/// render, so rendering itself does no dynamic casts (a `TemplateValue`
+/// inside such a dictionary is taken as it is).
 enum TemplateValue {
     case string(String)
     case number(Int64)

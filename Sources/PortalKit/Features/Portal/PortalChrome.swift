@@ -1,8 +1,8 @@
 /// The branded shell every portal page (and the operator preview) renders in:
 /// name, logo, accent colour, header links and footer sections, plus who is
-/// signed in. Portal pages build their contexts as template values from here
-/// on (no dictionaries of `Any`: every page renders this, many often); the
-/// template engine escapes every value it prints.
+/// signed in. Portal pages build their contexts as template values, not
+/// dictionaries of `Any`: every page renders this, many often. The template
+/// engine escapes every value it prints.
 struct PortalChrome {
     let tenant: PortalTenant
     var principal: CustomerPrincipal?
