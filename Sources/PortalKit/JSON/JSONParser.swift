@@ -130,6 +130,7 @@ struct JSONParser {
                 let key = UnsafeBufferPointer(rebasing: buffer[start..<end])
                 return keys.firstIndex { candidate in
                     guard candidate.utf8.count == key.count else { return false }
+                    // A byte loop: `elementsEqual` here cost 7 k more per list page.
                     return candidate.utf8.withContiguousStorageIfAvailable { stored in
                         var offset = 0
                         while offset < stored.count, stored[offset] == key[offset] { offset += 1 }

@@ -125,7 +125,7 @@ extension SQLiteStore {
     /// only when shown). Columns: the issue's, then requester name (14) and
     /// company name (15). The shown custom fields are read from the issue's
     /// own JSON column in Swift: SQLite 3.40's `json_extract` re-parses the
-    /// column for every field, which cost more than the rest of the row.
+    /// column for every field, about as much as the rest of the row cost.
     private static func portalIssueSelect(_ detail: PortalIssueDetail) -> String {
         portalIssueSelects[(detail.requesterName ? 1 : 0) | (detail.companyName ? 2 : 0)]
     }
