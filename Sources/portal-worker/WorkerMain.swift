@@ -64,7 +64,9 @@ enum WorkerMain {
             logger.critical("cannot load templates", metadata: ["error": "\(error)"])
             return 1
         }
-        let application = PortalApplication(configuration: configuration, store: store, views: views, logger: logger)
+        let application = PortalApplication(
+            configuration: configuration, store: store, views: views, logger: logger,
+            accessLog: LineAccessLog(label: "portal-worker", level: configuration.logLevel))
 
         // libfcgi first (it installs handlers), then ours over them.
         signal(SIGPIPE, SIG_IGN)

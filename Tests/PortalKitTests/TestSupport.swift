@@ -33,13 +33,14 @@ struct TestApp {
     let store: SQLiteStore
     let clock: ManualClock
 
-    init(configuration: Configuration = Configuration(), resolver: (any DNSResolver)? = nil) throws {
+    init(configuration: Configuration = Configuration(), resolver: (any DNSResolver)? = nil,
+         accessLog: (any AccessLog)? = nil) throws {
         store = try makeStore()
         clock = ManualClock()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         app = PortalApplication(configuration: configuration, store: store, clock: clock, views: try Views.bundled(),
-                                logger: logger, resolver: resolver)
+                                logger: logger, accessLog: accessLog, resolver: resolver)
     }
 
     struct Reply {

@@ -16,6 +16,7 @@ public final class PortalApplication: Sendable {
     public let store: any PortalStore
     public let clock: any Clock
     let logger: Logger
+    let accessLog: any AccessLog
     let views: Views
     let hosts: HostResolver
     let router: Router
@@ -28,13 +29,14 @@ public final class PortalApplication: Sendable {
     public let mailSender: MailSender
 
     public init(configuration: Configuration, store: any PortalStore, clock: any Clock = SystemClock(),
-                views: Views, logger: Logger, sessionPolicy: SessionPolicy = SessionPolicy(),
+                views: Views, logger: Logger, accessLog: (any AccessLog)? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
                 signInLimits: SignInLimits = SignInLimits(), resolver: (any DNSResolver)? = nil) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
         self.views = views
         self.logger = logger
+        self.accessLog = accessLog ?? LoggerAccessLog(logger: logger)
         hosts = HostResolver(appHost: configuration.appHost, portalBaseDomain: configuration.portalBaseDomain)
         let pages = PageRenderer(views: views)
         errors = ErrorResponder(pages: pages)
@@ -63,51 +65,39 @@ public final class PortalApplication: Sendable {
         ])
     }
 
-    /// Answers one request. Never throws: failures are answers too.
+    /// Answers one request and records it in the access log. Never throws:
+    /// failures are answers too.
     public func respond(
         to head: HTTPRequest, body: [UInt8], bodyExceededLimit: Bool = false, clientAddress: String = "",
         requestID: String? = nil
     ) -> Response {
         let started = Self.monotonicNanoseconds()
         let id = requestID ?? RandomToken.hex(byteCount: 8)
-        var requestLogger = logger
-        requestLogger[metadataKey: "request_id"] = .string(id)
         var request: Request?
         var response: Response
         do {
             if bodyExceededLimit { throw HTTPError.payloadTooLarge(limit: configuration.maxBodyBytes) }
             let parsed = try Request(head: head, body: body, clientAddress: clientAddress, id: id)
             request = parsed
-            response = try route(parsed, logger: requestLogger)
+            response = try route(parsed)
         } catch let error as HTTPError where error.code == .unauthorized && request.map({ !$0.wantsJSON }) == true {
             // Pages send a signed-out visitor to the sign-in page instead.
             response = Self.redirectToSignIn(request!, clearing: error.headers)
         } catch {
-            response = errors.response(for: error, request: request, requestID: id, logger: requestLogger)
+            response = errors.response(for: error, request: request, requestID: id,
+                                       logger: RequestContext.logger(logger, requestID: id))
         }
         response.headerFields[Self.requestIDHeader] = id
         let elapsedMicroseconds = (Self.monotonicNanoseconds() - started) / 1000
-        // Values built directly, not by string interpolation: this runs for every request.
-        requestLogger.info("request", metadata: [
-            "method": .string(head.method.rawValue),
-            "path": .string(String(request?.rawPath ?? head.path?.prefix(200) ?? "")),
-            "host": .string(request?.host ?? ""),
-            "status": .string(String(response.status.code)),
-            "duration_ms": .string(Self.milliseconds(microseconds: elapsedMicroseconds)),
-        ])
+        accessLog.record(AccessLogEntry(
+            method: head.method.rawValue, path: String(request?.rawPath ?? head.path?.prefix(200) ?? ""),
+            host: request?.host ?? "", status: response.status.code, durationMicroseconds: elapsedMicroseconds, requestID: id))
         return response
     }
 
     private static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 
-    /// `1234` µs → `"1.234"`: milliseconds with three decimals, no Double formatting.
-    static func milliseconds(microseconds: Int64) -> String {
-        let microseconds = max(0, microseconds)
-        let fraction = String(microseconds % 1000)
-        return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
-    }
-
-    private func route(_ request: Request, logger: Logger) throws -> Response {
+    private func route(_ request: Request) throws -> Response {
         let surface: Surface
         var tenant: PortalTenant?
         if request.pathSegments.first == "internal" {
@@ -131,7 +121,7 @@ public final class PortalApplication: Sendable {
         case .methodNotAllowed(let allowed):
             throw HTTPError.methodNotAllowed(allowed)
         case .found(let route, let parameters):
-            let context = RequestContext(request: request, parameters: parameters, now: clock.now(), logger: logger)
+            let context = RequestContext(request: request, parameters: parameters, now: clock.now(), baseLogger: logger)
             switch route.handler {
             case .open(let handler):
                 return try handler(context)

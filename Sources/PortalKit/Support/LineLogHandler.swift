@@ -34,12 +34,16 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let line = Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
-                               providerMetadata: metadataProvider?.get())
+        Self.write(Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
+                               providerMetadata: metadataProvider?.get()), to: fileDescriptor)
+    }
+
+    /// One `write(2)` for the whole line (retried only for what was not written).
+    static func write(_ line: [UInt8], to fileDescriptor: Int32) {
         line.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
                     return
@@ -66,7 +70,12 @@ public struct LineLogHandler: LogHandler {
         var fields: [(key: String, value: Logger.MetadataValue)] = []
         fields.reserveCapacity(handlerMetadata.count + (providerMetadata?.count ?? 0) + (event.metadata?.count ?? 0) + 1)
         func add(_ key: String, _ value: Logger.MetadataValue) {
-            if let index = fields.firstIndex(where: { $0.key == key }) { fields[index].value = value } else { fields.append((key, value)) }
+            // By index: a `firstIndex(where:)` closure copies every value it passes over.
+            for index in fields.indices where fields[index].key == key {
+                fields[index].value = value
+                return
+            }
+            fields.append((key, value))
         }
         for (key, value) in handlerMetadata { add(key, value) }
         if let providerMetadata { for (key, value) in providerMetadata { add(key, value) } }
@@ -75,12 +84,7 @@ public struct LineLogHandler: LogHandler {
         fields.sort { $0.key < $1.key }
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        time.appendISO8601(to: &line)
-        line.append(UInt8(ascii: " "))
-        line.append(contentsOf: event.level.rawValue.utf8)
-        line.append(UInt8(ascii: " "))
-        line.append(contentsOf: label.utf8)
-        line.append(contentsOf: ": ".utf8)
+        appendPrefix(time: time, level: event.level, label: label, to: &line)
         appendValue(event.message.description, to: &line)
         for field in fields {
             line.append(UInt8(ascii: " "))
@@ -92,6 +96,22 @@ public struct LineLogHandler: LogHandler {
                 appendValue(field.value.description, to: &line)
             }
         }
+        finish(&line)
+        return line
+    }
+
+    /// `2026-11-26T17:40:00.123Z info portal-worker: `
+    static func appendPrefix(time: Timestamp, level: Logger.Level, label: String, to line: inout [UInt8]) {
+        time.appendISO8601(to: &line)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(contentsOf: ": ".utf8)
+    }
+
+    /// Cuts the line to `maximumLineBytes` and ends it.
+    static func finish(_ line: inout [UInt8]) {
         if line.count > maximumLineBytes - 1 {
             // Cut at a character boundary and say so; escaping already made
             // every byte of the line printable, so the cut cannot open a line.
@@ -102,7 +122,6 @@ public struct LineLogHandler: LogHandler {
             line.append(contentsOf: marker)
         }
         line.append(UInt8(ascii: "\n"))
-        return line
     }
 
     /// Plain ASCII tokens as they are; anything else in quotes, with `"`, `\`,

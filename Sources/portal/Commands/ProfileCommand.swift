@@ -22,9 +22,10 @@ struct ProfileRequestCommand: ParsableCommand {
     func run() throws {
         let configuration = try Environment.configuration()
         let store = try Environment.store()
-        // The worker's log handler, so logging costs what it costs in production.
+        // The worker's log handler and access log, so logging costs what it costs in production.
         let logger = Logger(label: "profile") { LineLogHandler(label: $0, level: configuration.logLevel) }
-        let app = PortalApplication(configuration: configuration, store: store, views: try Views.bundled(), logger: logger)
+        let app = PortalApplication(configuration: configuration, store: store, views: try Views.bundled(), logger: logger,
+                                    accessLog: LineAccessLog(label: "profile", level: configuration.logLevel))
         var fields = HTTPFields()
         for header in headers {
             let parts = header.split(separator: ":", maxSplits: 1)

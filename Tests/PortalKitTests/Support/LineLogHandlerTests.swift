@@ -24,13 +24,6 @@ struct LineLogHandlerTests {
                 == "2026-11-26T09:05:00.123Z info portal-worker: request a=1 b=2 status=500\n")
     }
 
-    @Test("request durations read as milliseconds with three decimals", arguments: [
-        (0 as Int64, "0.000"), (7, "0.007"), (210, "0.210"), (1_234, "1.234"), (61_000_005, "61000.005"), (-3, "0.000"),
-    ])
-    func durations(_ microseconds: Int64, _ expected: String) {
-        #expect(PortalApplication.milliseconds(microseconds: microseconds) == expected)
-    }
-
     @Test("values with spaces, quotes, equals signs or control characters are quoted and escaped")
     func escaping() {
         let forged = line("request", ["path": "/x\n2026-11-26T00:00:00.000Z info portal-worker: forged \"a\"=b\\"])
