@@ -220,14 +220,13 @@ public final class FastCGIServer: Sendable {
     }
 
     /// Splits `NAME=value` without copying twice.
-    private static func splitParam(_ cString: UnsafeMutablePointer<CChar>, _ body: (String, String) -> Void) {
+    private static func splitParam(_ cString: UnsafeMutablePointer<CChar>,
+                                   _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
         let length = strlen(cString)
         cString.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
             let buffer = UnsafeBufferPointer(start: bytes, count: length)
             guard let equals = buffer.firstIndex(of: UInt8(ascii: "=")) else { return }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: buffer[..<equals]), as: UTF8.self)
-            let value = String(decoding: UnsafeBufferPointer(rebasing: buffer[(equals + 1)...]), as: UTF8.self)
-            body(name, value)
+            body(UnsafeBufferPointer(rebasing: buffer[..<equals]), UnsafeBufferPointer(rebasing: buffer[(equals + 1)...]))
         }
     }
 }

@@ -65,9 +65,49 @@ struct CGIParamsTests {
     }
 
     @Test("param names map to lower-case dashed header names")
-    func headerNameMapping() {
-        #expect(CGIParams.headerName(fromParam: "HTTP_USER_AGENT")?.rawName == "user-agent")
-        #expect(CGIParams.headerName(fromParam: "HTTP_") == nil)
+    func headerNameMapping() throws {
+        func name(_ suffix: String) -> String? {
+            var suffix = suffix
+            return suffix.withUTF8 { CGIParams.headerName(fromParamSuffix: $0)?.rawName }
+        }
+        #expect(name("USER_AGENT") == "user-agent")
+        #expect(name("X_REQUESTED_WITH") == "x-requested-with")
+        #expect(name("") == nil)
+        let head = try params([
+            ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("HTTP_HOST", "a.test"), ("HTTP_COOKIE", "s=1"),
+            ("HTTP_AUTHORIZATION", "Bearer k"), ("HTTP_USER_AGENT", "wrk"), ("HTTP_ACCEPT", "*/*"),
+            ("HTTP_ACCEPT_ENCODING", "gzip"), ("HTTP_ACCEPT_LANGUAGE", "de"), ("HTTP_ORIGIN", "https://a.test"),
+            ("HTTP_REFERER", "https://a.test/"), ("HTTP_CONNECTION", "keep-alive"), ("HTTP_X_CUSTOM", "x"),
+        ]).makeHead()
+        #expect(head.headerFields.map(\.name.rawName) == [
+            "host", "cookie", "authorization", "user-agent", "accept", "accept-encoding", "accept-language", "origin",
+            "referer", "connection", "x-custom",
+        ])
+        #expect(head.headerFields.map(\.value) == [
+            "a.test", "s=1", "Bearer k", "wrk", "*/*", "gzip", "de", "https://a.test", "https://a.test/", "keep-alive", "x",
+        ])
+    }
+
+    @Test("names match whole: a param that only starts like a known one is not it")
+    func wholeNames() throws {
+        let head = try params([
+            ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("REQUEST_URI_X", "/evil"), ("HTTPSX", "on"),
+            ("HTTP_HOSTX", "x"), ("HTTP_PROXYX", "p"), ("REQUEST_ID", ""), ("HTTP_", "empty"),
+        ]).makeHead()
+        #expect(head.path == "/")
+        #expect(head.scheme == "http")
+        #expect(head.authority == nil)
+        #expect(head.headerFields.map(\.name.rawName) == ["hostx", "proxyx"])
+    }
+
+    @Test("values that are not UTF-8 are repaired, not dropped")
+    func invalidUTF8() throws {
+        var params = CGIParams()
+        let name = Array("REQUEST_URI".utf8)
+        let value: [UInt8] = [0x2F, 0xFF, 0x61]
+        name.withUnsafeBufferPointer { name in value.withUnsafeBufferPointer { params.add(name: name, value: $0) } }
+        params.method = "GET"
+        #expect(try params.makeHead().path == "/\u{FFFD}a")
     }
 }
 
