@@ -68,7 +68,7 @@ struct TestApp {
     }
 
     /// A workspace with an owner and a full-permission key (or a limited one).
-    func workspace(_ slug: String, permissions: Set<Permission>? = nil, role: OperatorRole = .owner) throws -> (Workspace, String) {
+    func workspace(_ slug: String, permissions: PermissionSet? = nil, role: OperatorRole = .owner) throws -> (Workspace, String) {
         let workspace = try store.createWorkspace(NewWorkspace(slug: slug, name: "\(slug) support", customFields: [
             CustomFieldDefinition(key: "environment", label: "Environment", type: .select, options: ["production", "staging"]),
             CustomFieldDefinition(key: "seats", label: "Seats", type: .number),
@@ -80,7 +80,7 @@ struct TestApp {
         return (workspace, key)
     }
 
-    func key(in workspace: Workspace, operator creator: Operator?, permissions: Set<Permission>?) throws -> String {
+    func key(in workspace: Workspace, operator creator: Operator?, permissions: PermissionSet?) throws -> String {
         let key = APIKeyToken.generate()
         _ = try store.createAPIKey(NewAPIKey(name: "test key", operatorID: creator?.id, explicitPermissions: permissions,
                                              tokenHash: key.hash, displayPrefix: key.displayPrefix),

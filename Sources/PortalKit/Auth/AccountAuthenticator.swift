@@ -32,7 +32,7 @@ struct AccountAuthenticator: Sendable {
         if key.operatorID != nil && creator == nil {
             throw HTTPError(.unauthorized, "The API key's operator no longer exists.")
         }
-        var permissions = key.explicitPermissions ?? creator?.permissions ?? Set(Permission.allCases)
+        var permissions = key.explicitPermissions ?? creator?.permissions ?? PermissionSet.all
         if let creator { permissions.formIntersection(creator.permissions) }
         guard let (workspace, revision) = try tenants.workspace(id: key.workspaceID) else { throw HTTPError.unauthorized }
         return AccountPrincipal(

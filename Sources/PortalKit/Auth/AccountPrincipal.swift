@@ -5,7 +5,7 @@ public struct AccountPrincipal: Sendable {
     /// The workspace's revision when the caller was resolved: reads later in
     /// the same request (the settings) start from it instead of asking again.
     public let workspaceRevision: WorkspaceRevision
-    public let permissions: Set<Permission>
+    public let permissions: PermissionSet
     public let actor: AuditActor
     /// The name shown on support replies written through this caller.
     public let displayName: String
@@ -17,7 +17,7 @@ public struct AccountPrincipal: Sendable {
         case session(OperatorSession, csrfToken: String)
     }
 
-    public init(workspace: Workspace, workspaceRevision: WorkspaceRevision, permissions: Set<Permission>, actor: AuditActor,
+    public init(workspace: Workspace, workspaceRevision: WorkspaceRevision, permissions: PermissionSet, actor: AuditActor,
                 displayName: String, credential: Credential) {
         self.workspace = workspace
         self.workspaceRevision = workspaceRevision

@@ -9,12 +9,12 @@ public struct APIKey: Sendable, Equatable {
     /// The first characters of the key, to recognise it in lists.
     public var displayPrefix: String
     /// An explicit set chosen at creation; nil means the creator's permissions.
-    public var explicitPermissions: Set<Permission>?
+    public var explicitPermissions: PermissionSet?
     public var createdAt: Timestamp
     public var revokedAt: Timestamp?
 
     public init(id: APIKeyID, workspaceID: WorkspaceID, name: String, operatorID: OperatorID?, displayPrefix: String,
-                explicitPermissions: Set<Permission>?, createdAt: Timestamp, revokedAt: Timestamp?) {
+                explicitPermissions: PermissionSet?, createdAt: Timestamp, revokedAt: Timestamp?) {
         self.id = id
         self.workspaceID = workspaceID
         self.name = name

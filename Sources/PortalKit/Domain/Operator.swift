@@ -6,11 +6,11 @@ public struct Operator: Sendable, Equatable {
     public var name: String
     public var role: OperatorRole
     /// Section permissions set for this operator; nil means the role's defaults.
-    public var explicitPermissions: Set<Permission>?
+    public var explicitPermissions: PermissionSet?
     public var createdAt: Timestamp
 
     public init(id: OperatorID, workspaceID: WorkspaceID, email: EmailAddress, name: String, role: OperatorRole,
-                explicitPermissions: Set<Permission>?, createdAt: Timestamp) {
+                explicitPermissions: PermissionSet?, createdAt: Timestamp) {
         self.id = id
         self.workspaceID = workspaceID
         self.email = email
@@ -20,15 +20,15 @@ public struct Operator: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    public var permissions: Set<Permission> { explicitPermissions ?? role.defaultPermissions }
+    public var permissions: PermissionSet { explicitPermissions ?? role.defaultPermissions }
 }
 
 public enum OperatorRole: String, Sendable, CaseIterable, Codable {
     case owner, admin, member, viewer
 
-    public var defaultPermissions: Set<Permission> {
+    public var defaultPermissions: PermissionSet {
         switch self {
-        case .owner, .admin: return Set(Permission.allCases)
+        case .owner, .admin: return PermissionSet.all
         case .member: return [.customersRead, .issuesRead, .issuesWrite]
         case .viewer: return [.customersRead, .issuesRead]
         }
@@ -46,8 +46,8 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Comparable {
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Parses `customers.read,issues.read`; nil names the first unknown entry.
-    public static func parseList(_ text: String) -> Result<Set<Permission>, UnknownPermission> {
-        var result = Set<Permission>()
+    public static func parseList(_ text: String) -> Result<PermissionSet, UnknownPermission> {
+        var result = PermissionSet()
         for part in text.split(separator: ",") {
             let name = part.trimmingCharacters(in: " ")
             guard let permission = Permission(rawValue: name) else { return .failure(UnknownPermission(name: name)) }

@@ -11,11 +11,11 @@ public protocol APIKeyStore {
 public struct NewAPIKey: Sendable {
     public var name: String
     public var operatorID: OperatorID?
-    public var explicitPermissions: Set<Permission>?
+    public var explicitPermissions: PermissionSet?
     public var tokenHash: [UInt8]
     public var displayPrefix: String
 
-    public init(name: String, operatorID: OperatorID?, explicitPermissions: Set<Permission>?, tokenHash: [UInt8],
+    public init(name: String, operatorID: OperatorID?, explicitPermissions: PermissionSet?, tokenHash: [UInt8],
                 displayPrefix: String) {
         self.name = name
         self.operatorID = operatorID

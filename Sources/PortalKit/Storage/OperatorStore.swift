@@ -10,9 +10,9 @@ public struct NewOperator: Sendable {
     public var email: EmailAddress
     public var name: String
     public var role: OperatorRole
-    public var explicitPermissions: Set<Permission>?
+    public var explicitPermissions: PermissionSet?
 
-    public init(email: EmailAddress, name: String, role: OperatorRole, explicitPermissions: Set<Permission>? = nil) {
+    public init(email: EmailAddress, name: String, role: OperatorRole, explicitPermissions: PermissionSet? = nil) {
         self.email = email
         self.name = name
         self.role = role

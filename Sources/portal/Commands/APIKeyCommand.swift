@@ -31,8 +31,8 @@ struct APIKeyCommand: ParsableCommand {
             let created = try store.createAPIKey(
                 NewAPIKey(name: name, operatorID: creator?.id, explicitPermissions: explicit, tokenHash: key.hash,
                           displayPrefix: key.displayPrefix), in: workspace.id, at: Environment.now)
-            let carried = (explicit ?? creator?.permissions ?? Set(Permission.allCases))
-                .intersection(creator?.permissions ?? Set(Permission.allCases))
+            let carried = (explicit ?? creator?.permissions ?? PermissionSet.all)
+                .intersection(creator?.permissions ?? PermissionSet.all)
             print("Created API key \(created.id) \"\(created.name)\" for \(workspace.slug) with \(carried.sorted().map(\.rawValue).joined(separator: ", ")).")
             print("Store it now; it is shown only this once:")
             print(key.token)

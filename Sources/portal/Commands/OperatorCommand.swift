@@ -33,7 +33,7 @@ struct OperatorCommand: ParsableCommand {
     }
 }
 
-func parsePermissions(_ text: String) throws -> Set<Permission> {
+func parsePermissions(_ text: String) throws -> PermissionSet {
     switch Permission.parseList(text) {
     case .success(let set): return set
     case .failure(let error): throw ValidationError(error.description)

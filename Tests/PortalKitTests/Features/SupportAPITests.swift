@@ -40,7 +40,7 @@ struct SupportAPIAuthTests {
     @Test("a key never carries more than its operator: a viewer's key cannot write")
     func viewerKey() throws {
         let t = try TestApp()
-        let (_, key) = try t.workspace("acme", permissions: Set(Permission.allCases), role: .viewer)
+        let (_, key) = try t.workspace("acme", permissions: PermissionSet.all, role: .viewer)
         #expect(t.send(.get, "/api/v1/customers", key: key).status == 200)
         #expect(t.send(.post, "/api/v1/customers", key: key, json: #"{"email":"a@b.test"}"#).status == 403)
     }

@@ -29,12 +29,12 @@ enum SQLiteCoding {
         (try? JSONValue.parse(text))?.objectValue ?? [:]
     }
 
-    static func permissions(_ set: Set<Permission>?) -> String? {
+    static func permissions(_ set: PermissionSet?) -> String? {
         set.map { stringArray($0.map(\.rawValue).sorted()) }
     }
 
-    static func permissions(from text: String?) -> Set<Permission>? {
-        text.map { Set(stringArray(from: $0).compactMap(Permission.init(rawValue:))) }
+    static func permissions(from text: String?) -> PermissionSet? {
+        text.map { PermissionSet(stringArray(from: $0).compactMap(Permission.init(rawValue:))) }
     }
 
     static func timestamp(_ value: Int64?) -> Timestamp? {
