@@ -118,7 +118,7 @@ struct FastCGIServerTests {
         defer { running.stop() }
         let failures = Atomic<Int>(0)
         // Eight clients at once, each on its own connection, against four threads.
-        DispatchQueue.concurrentPerform(iterations: 8) { index in
+        onThreadsAtOnce(8) { index in
             do {
                 let client = try FastCGITestClient.connect(to: running.path)
                 defer { client.close() }
@@ -157,7 +157,7 @@ struct FastCGIServerTests {
             server.socket.close()
         }
         let answered = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: 8) { index in
+        onThreadsAtOnce(8) { index in
             guard let client = try? FastCGITestClient.connect(to: path) else { return }
             defer { client.close() }
             try? client.send(params: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/slow/\(index)")], keepConnection: false)
@@ -271,3 +271,17 @@ struct FastCGIServerTests {
 }
 
 import Foundation
+
+/// Runs `body` on `count` threads of its own, all at once, and waits for them.
+/// (`DispatchQueue.concurrentPerform` runs as wide as the pool allows: on a
+/// busy two-core machine that can be one at a time.)
+func onThreadsAtOnce(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    for index in 0..<count {
+        Thread {
+            body(index)
+            done.signal()
+        }.start()
+    }
+    for _ in 0..<count { done.wait() }
+}
