@@ -43,10 +43,10 @@ final class TenantDirectory: Sendable {
         return try tenant(revision: revision, host: host)
     }
 
-    /// A workspace by id (operator credentials), decoded once per revision.
-    func workspace(id: WorkspaceID) throws -> (Workspace, WorkspaceRevision)? {
-        guard let revision = try store.workspaceRevision(id: id), let entry = try entry(revision: revision) else { return nil }
-        return (entry.workspace, revision)
+    /// A workspace at a revision its credential was read with (operator
+    /// sessions and API keys), decoded once per revision.
+    func workspace(at revision: WorkspaceRevision) throws -> Workspace? {
+        try entry(revision: revision)?.workspace
     }
 
     /// The tenant at a revision read earlier in this request, without asking

@@ -21,7 +21,7 @@ struct AccountAuthenticator: Sendable {
 
     private func authenticateKey(_ token: String) throws -> AccountPrincipal {
         guard APIKeyToken.isWellFormed(token),
-              let (key, creator) = try store.apiKey(tokenHash: APIKeyToken.hash(token)),
+              let (key, creator, revision) = try store.apiKey(tokenHash: APIKeyToken.hash(token)),
               key.revokedAt == nil
         else {
             throw HTTPError(.unauthorized, "The API key is not valid or has been revoked.",
@@ -34,7 +34,7 @@ struct AccountAuthenticator: Sendable {
         }
         var permissions = key.explicitPermissions ?? creator?.permissions ?? PermissionSet.all
         if let creator { permissions.formIntersection(creator.permissions) }
-        guard let (workspace, revision) = try tenants.workspace(id: key.workspaceID) else { throw HTTPError.unauthorized }
+        guard let workspace = try tenants.workspace(at: revision) else { throw HTTPError.unauthorized }
         return AccountPrincipal(
             workspace: workspace, workspaceRevision: revision, permissions: permissions,
             actor: AuditActor(kind: .apiKey, id: key.id.rawValue, label: key.name),
@@ -43,7 +43,7 @@ struct AccountAuthenticator: Sendable {
 
     private func authenticateSession(_ token: String, now: Timestamp) throws -> AccountPrincipal {
         guard SessionToken.isWellFormed(token),
-              let (session, account) = try store.operatorSession(tokenHash: SessionToken.hash(token))
+              let (session, account, revision) = try store.operatorSession(tokenHash: SessionToken.hash(token))
         else { throw Self.signedOut }
         switch policy.check(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt,
                             revokedAt: session.revokedAt, now: now) {
@@ -52,7 +52,7 @@ struct AccountAuthenticator: Sendable {
         case .valid(let refresh):
             if refresh { try store.touchOperatorSession(id: session.id, in: session.workspaceID, at: now) }
         }
-        guard let (workspace, revision) = try tenants.workspace(id: session.workspaceID) else { throw Self.signedOut }
+        guard let workspace = try tenants.workspace(at: revision) else { throw Self.signedOut }
         return AccountPrincipal(
             workspace: workspace, workspaceRevision: revision, permissions: account.permissions,
             actor: AuditActor(kind: .operator, id: account.id.rawValue, label: account.email.value),

@@ -10,8 +10,9 @@ public protocol SessionStore {
 
     func createOperatorSession(_ new: NewSession<OperatorID>, in workspace: WorkspaceID, at now: Timestamp)
         throws(StoreError) -> OperatorSession
-    /// Entry point: the token decides the workspace.
-    func operatorSession(tokenHash: [UInt8]) throws(StoreError) -> (OperatorSession, Operator)?
+    /// Entry point: the token decides the workspace, whose revision comes with it.
+    func operatorSession(tokenHash: [UInt8]) throws(StoreError)
+        -> (session: OperatorSession, account: Operator, workspace: WorkspaceRevision)?
     func touchOperatorSession(id: Int64, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError)
     func revokeOperatorSession(id: Int64, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError)
 

@@ -152,6 +152,7 @@ struct StoreRulesTests {
         #expect(found?.key.id == key.id)
         #expect(found?.creator?.id == owner.id)
         #expect(found?.key.explicitPermissions == [.customersRead])
+        #expect(found?.workspace == (try t.store.workspaceRevision(id: t.acme.id)))
         #expect(try t.store.revokeAPIKey(id: key.id, in: t.globex.id, at: now) == false)
         #expect(try t.store.revokeAPIKey(id: key.id, in: t.acme.id, at: now) == true)
         #expect(try t.store.apiKey(tokenHash: token.hash)?.key.revokedAt == now)
@@ -192,6 +193,17 @@ struct SQLiteStoreTests {
         let after = try #require(try store.workspaceRevision(id: workspace.id))
         #expect(after.updatedAt > before.updatedAt)
         #expect(after != before)
+        // Credentials carry the revision read with them: the same one.
+        let owner = try store.createOperator(NewOperator(email: EmailAddress("o@acme.test")!, name: "O", role: .owner),
+                                             in: workspace.id, at: now)
+        let key = APIKeyToken.generate()
+        _ = try store.createAPIKey(NewAPIKey(name: "k", operatorID: owner.id, explicitPermissions: nil, tokenHash: key.hash,
+                                             displayPrefix: key.displayPrefix), in: workspace.id, at: now)
+        let session = SessionToken.generate().token
+        _ = try store.createOperatorSession(NewSession(subject: owner.id, tokenHash: SessionToken.hash(session), expiresAt: now.adding(seconds: 60)),
+                                            in: workspace.id, at: now)
+        #expect(try store.apiKey(tokenHash: key.hash)?.workspace == after)
+        #expect(try store.operatorSession(tokenHash: SessionToken.hash(session))?.workspace == after)
         // A write that sets the time itself keeps it.
         try store.write { db in
             try db.execute(sql: "UPDATE workspace SET name = 'Acme', updated_at = ? WHERE id = ?",

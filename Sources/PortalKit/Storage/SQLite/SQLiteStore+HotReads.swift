@@ -10,7 +10,7 @@ extension SQLiteStore {
     public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
             try connection.first("SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?", [.text(slug)]) {
-                WorkspaceRevision(id: WorkspaceID($0.int64(0)), updatedAt: $0.int64(1), settingsVersion: $0.int64(2))
+                Self.workspaceRevision($0, offset: 0)
             }
         }
     }
@@ -18,9 +18,14 @@ extension SQLiteStore {
     public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
             try connection.first("SELECT id, updated_at, portal_settings_version FROM workspace WHERE id = ?", [.integer(id.rawValue)]) {
-                WorkspaceRevision(id: WorkspaceID($0.int64(0)), updatedAt: $0.int64(1), settingsVersion: $0.int64(2))
+                Self.workspaceRevision($0, offset: 0)
             }
         }
+    }
+
+    /// `id, updated_at, portal_settings_version` of a workspace row, from `offset` on.
+    static func workspaceRevision(_ row: SQLiteRow, offset o: Int32) -> WorkspaceRevision {
+        WorkspaceRevision(id: WorkspaceID(row.int64(o)), updatedAt: row.int64(o + 1), settingsVersion: row.int64(o + 2))
     }
 
     private static let workspaceSQL = "SELECT \(SQLiteRows.workspaceColumns) FROM workspace WHERE id = ?"
@@ -52,12 +57,15 @@ extension SQLiteStore {
 
     // MARK: Credentials
 
-    public func apiKey(tokenHash: [UInt8]) throws(StoreError) -> (key: APIKey, creator: Operator?)? {
+    public func apiKey(tokenHash: [UInt8]) throws(StoreError)
+        -> (key: APIKey, creator: Operator?, workspace: WorkspaceRevision)? {
         try readers.read { connection in
             try connection.first("""
                 SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
-                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at
-                FROM api_key k LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
+                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
+                       w.id, w.updated_at, w.portal_settings_version
+                FROM api_key k JOIN workspace w ON w.id = k.workspace_id
+                LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
                 WHERE k.token_hash = ?
                 """, [.blob(tokenHash)]) { row in
                 let key = APIKey(
@@ -65,24 +73,27 @@ extension SQLiteStore {
                     operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
                     explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(5)), createdAt: row.timestamp(6),
                     revokedAt: row.optionalTimestamp(7))
-                return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8))
+                return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8), Self.workspaceRevision(row, offset: 15))
             }
         }
     }
 
-    public func operatorSession(tokenHash: [UInt8]) throws(StoreError) -> (OperatorSession, Operator)? {
+    public func operatorSession(tokenHash: [UInt8]) throws(StoreError)
+        -> (session: OperatorSession, account: Operator, workspace: WorkspaceRevision)? {
         try readers.read { connection in
             try connection.first("""
                 SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
-                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at
+                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
+                       w.id, w.updated_at, w.portal_settings_version
                 FROM operator_session s JOIN operator o ON o.workspace_id = s.workspace_id AND o.id = s.operator_id
+                JOIN workspace w ON w.id = s.workspace_id
                 WHERE s.token_hash = ?
                 """, [.blob(tokenHash)]) { row in
                 let session = OperatorSession(
                     id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
                     createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
                     revokedAt: row.optionalTimestamp(6))
-                return (session, Self.operator(row, offset: 7))
+                return (session, Self.operator(row, offset: 7), Self.workspaceRevision(row, offset: 14))
             }
         }
     }
