@@ -32,9 +32,17 @@ public enum APIKeyToken {
 
 /// Random tokens from the system's CSPRNG (getrandom on Linux).
 public enum RandomToken {
+    /// Eight bytes per draw: each draw is a `getrandom(2)` call, and a byte
+    /// per draw made every page's 16-byte nonce cost 16 system calls.
     public static func bytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var result = [UInt8]()
+        result.reserveCapacity(count + 7)
+        while result.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { result.append(contentsOf: $0) }
+        }
+        result.removeLast(result.count - count)
+        return result
     }
 
     public static func base64URL(byteCount: Int) -> String {
