@@ -43,8 +43,8 @@ final class TenantDirectory: Sendable {
         return try tenant(revision: revision, host: host)
     }
 
-    /// A workspace at a revision its credential was read with (operator
-    /// sessions and API keys), decoded once per revision.
+    /// A workspace at (or after) a revision its credential was read with
+    /// (operator sessions and API keys), decoded once per revision.
     func workspace(at revision: WorkspaceRevision) throws -> Workspace? {
         try entry(revision: revision)?.workspace
     }
@@ -73,10 +73,12 @@ final class TenantDirectory: Sendable {
                             settingsDocument: entry.settingsDocument)
     }
 
+    /// The entry at `revision`, or — when the workspace changed since that
+    /// revision was read — at the newer one it was read at: an entry is
+    /// always labelled with the revision of its own content.
     private func entry(revision: WorkspaceRevision) throws -> Entry? {
         if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision { return entry }
-        guard let workspace = try store.workspace(id: revision.id) else { return nil }
-        let stored = try store.portalSettings(in: workspace.id)
+        guard let (workspace, stored, revision) = try store.portalTenantSnapshot(of: revision.id) else { return nil }
         let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
             ?? .defaults(for: workspace)
         let entry = Entry(revision: revision, workspace: workspace, settings: settings,

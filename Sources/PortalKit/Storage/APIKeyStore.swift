@@ -3,7 +3,7 @@ public protocol APIKeyStore {
     /// Entry point: finds a key (revoked or not) by the SHA-256 of its token,
     /// with the operator who created it and its workspace's revision, read
     /// together (a request needs all three; one read instead of two).
-    func apiKey(tokenHash: [UInt8]) throws(StoreError) -> (key: APIKey, creator: Operator?, workspace: WorkspaceRevision)?
+    func apiKey(tokenHash: [UInt8]) throws(StoreError) -> (key: APIKey, creator: Operator?, revision: WorkspaceRevision)?
     func apiKeys(in workspace: WorkspaceID) throws(StoreError) -> [APIKey]
     /// Returns false when no such live key exists in the workspace.
     func revokeAPIKey(id: APIKeyID, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Bool

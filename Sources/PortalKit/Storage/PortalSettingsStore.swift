@@ -1,6 +1,9 @@
 public protocol PortalSettingsStore {
-    /// The stored settings document and its version (0 and nil when never saved).
-    func portalSettings(in workspace: WorkspaceID) throws(StoreError) -> StoredPortalSettings
+    /// The workspace, its stored settings document and version (0 and nil
+    /// when never saved) and the revision they are at, read in one statement
+    /// (one snapshot): what a cache keeps under that revision.
+    func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError)
+        -> (workspace: Workspace, settings: StoredPortalSettings, revision: WorkspaceRevision)?
     /// Replaces the document if its version is still `expectedVersion`
     /// (`StoreError.versionMismatch` otherwise), claims or releases the custom
     /// domain, and appends the audit event — all in one transaction.

@@ -12,7 +12,7 @@ public protocol SessionStore {
         throws(StoreError) -> OperatorSession
     /// Entry point: the token decides the workspace, whose revision comes with it.
     func operatorSession(tokenHash: [UInt8]) throws(StoreError)
-        -> (session: OperatorSession, account: Operator, workspace: WorkspaceRevision)?
+        -> (session: OperatorSession, account: Operator, revision: WorkspaceRevision)?
     func touchOperatorSession(id: Int64, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError)
     func revokeOperatorSession(id: Int64, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError)
 

@@ -152,7 +152,7 @@ struct StoreRulesTests {
         #expect(found?.key.id == key.id)
         #expect(found?.creator?.id == owner.id)
         #expect(found?.key.explicitPermissions == [.customersRead])
-        #expect(found?.workspace == (try t.store.workspaceRevision(id: t.acme.id)))
+        #expect(found?.revision == (try t.store.workspaceRevision(id: t.acme.id)))
         #expect(try t.store.revokeAPIKey(id: key.id, in: t.globex.id, at: now) == false)
         #expect(try t.store.revokeAPIKey(id: key.id, in: t.acme.id, at: now) == true)
         #expect(try t.store.apiKey(tokenHash: token.hash)?.key.revokedAt == now)
@@ -202,8 +202,8 @@ struct SQLiteStoreTests {
         let session = SessionToken.generate().token
         _ = try store.createOperatorSession(NewSession(subject: owner.id, tokenHash: SessionToken.hash(session), expiresAt: now.adding(seconds: 60)),
                                             in: workspace.id, at: now)
-        #expect(try store.apiKey(tokenHash: key.hash)?.workspace == after)
-        #expect(try store.operatorSession(tokenHash: SessionToken.hash(session))?.workspace == after)
+        #expect(try store.apiKey(tokenHash: key.hash)?.revision == after)
+        #expect(try store.operatorSession(tokenHash: SessionToken.hash(session))?.revision == after)
         // A write that sets the time itself keeps it.
         try store.write { db in
             try db.execute(sql: "UPDATE workspace SET name = 'Acme', updated_at = ? WHERE id = ?",

@@ -32,33 +32,41 @@ extension SQLiteStore {
 
     public func workspace(id: WorkspaceID) throws(StoreError) -> Workspace? {
         try readers.read { connection in
-            try connection.first(Self.workspaceSQL, [.integer(id.rawValue)]) { row in
-                Workspace(
-                    id: WorkspaceID(row.int64(0)), slug: row.text(1), name: row.text(2),
-                    issueStatuses: try SQLiteCoding.decode([StatusDefinition].self, from: row.text(3)),
-                    taskStatuses: try SQLiteCoding.decode([StatusDefinition].self, from: row.text(4)),
-                    priorities: SQLiteCoding.stringArray(from: row.text(5)),
-                    customFields: try SQLiteCoding.decode([CustomFieldDefinition].self, from: row.text(6)),
-                    createdAt: row.timestamp(7))
-            }
+            try connection.first(Self.workspaceSQL, [.integer(id.rawValue)]) { try Self.workspace($0) }
         }
     }
 
-    public func portalSettings(in workspace: WorkspaceID) throws(StoreError) -> StoredPortalSettings {
+    private static func workspace(_ row: SQLiteRow) throws -> Workspace {
+        Workspace(
+            id: WorkspaceID(row.int64(0)), slug: row.text(1), name: row.text(2),
+            issueStatuses: try SQLiteCoding.decode([StatusDefinition].self, from: row.text(3)),
+            taskStatuses: try SQLiteCoding.decode([StatusDefinition].self, from: row.text(4)),
+            priorities: SQLiteCoding.stringArray(from: row.text(5)),
+            customFields: try SQLiteCoding.decode([CustomFieldDefinition].self, from: row.text(6)),
+            createdAt: row.timestamp(7))
+    }
+
+    private static let tenantSnapshotSQL = """
+        SELECT \(SQLiteRows.workspaceColumns), portal_settings, portal_settings_version, updated_at FROM workspace WHERE id = ?
+        """
+
+    public func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError)
+        -> (workspace: Workspace, settings: StoredPortalSettings, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.first("SELECT portal_settings, portal_settings_version, updated_at FROM workspace WHERE id = ?",
-                                 [.integer(workspace.rawValue)]) { row in
-                let version = row.int64(1)
-                return StoredPortalSettings(document: row.optionalText(0), version: version,
-                                            updatedAt: version > 0 ? row.timestamp(2) : nil)
-            } ?? StoredPortalSettings(document: nil, version: 0, updatedAt: nil)
+            try connection.first(Self.tenantSnapshotSQL, [.integer(workspace.rawValue)]) { row in
+                let version = row.int64(9)
+                return (try Self.workspace(row),
+                        StoredPortalSettings(document: row.optionalText(8), version: version,
+                                             updatedAt: version > 0 ? row.timestamp(10) : nil),
+                        WorkspaceRevision(id: WorkspaceID(row.int64(0)), updatedAt: row.int64(10), settingsVersion: version))
+            }
         }
     }
 
     // MARK: Credentials
 
     public func apiKey(tokenHash: [UInt8]) throws(StoreError)
-        -> (key: APIKey, creator: Operator?, workspace: WorkspaceRevision)? {
+        -> (key: APIKey, creator: Operator?, revision: WorkspaceRevision)? {
         try readers.read { connection in
             try connection.first("""
                 SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
@@ -79,7 +87,7 @@ extension SQLiteStore {
     }
 
     public func operatorSession(tokenHash: [UInt8]) throws(StoreError)
-        -> (session: OperatorSession, account: Operator, workspace: WorkspaceRevision)? {
+        -> (session: OperatorSession, account: Operator, revision: WorkspaceRevision)? {
         try readers.read { connection in
             try connection.first("""
                 SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
