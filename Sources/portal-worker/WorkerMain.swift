@@ -66,7 +66,7 @@ enum WorkerMain {
         }
         let application = PortalApplication(
             configuration: configuration, store: store, views: views, logger: logger,
-            accessLog: LineAccessLog(label: "portal-worker", level: configuration.logLevel))
+            accessLog: LineAccessLog(label: logger.label, level: logger.logLevel))
 
         // libfcgi first (it installs handlers), then ours over them.
         signal(SIGPIPE, SIG_IGN)

@@ -85,17 +85,25 @@ public final class PortalApplication: Sendable {
             response = Self.redirectToSignIn(request!, clearing: error.headers)
         } catch {
             response = errors.response(for: error, request: request, requestID: id,
-                                       logger: RequestContext.logger(logger, requestID: id))
+                                       logger: RequestContext.requestLogger(base: logger, requestID: id))
         }
         response.headerFields[Self.requestIDHeader] = id
         let elapsedMicroseconds = (Self.monotonicNanoseconds() - started) / 1000
         accessLog.record(AccessLogEntry(
-            method: head.method.rawValue, path: String(request?.rawPath ?? head.path?.prefix(200) ?? ""),
+            method: head.method.rawValue, path: request.map { String($0.rawPath) } ?? Self.unparsedPath(head.path),
             host: request?.host ?? "", status: response.status.code, durationMicroseconds: elapsedMicroseconds, requestID: id))
         return response
     }
 
     private static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+
+    /// A request that was not parsed (a bad path or query, a body too large)
+    /// is logged with at most 200 characters of its path and never its query:
+    /// sign-in links carry tokens there.
+    static func unparsedPath(_ target: String?) -> String {
+        guard let target else { return "" }
+        return String(target.prefix { $0 != "?" }.prefix(200))
+    }
 
     private func route(_ request: Request) throws -> Response {
         let surface: Surface

@@ -16,11 +16,12 @@ public struct RequestContext: Sendable {
         self.baseLogger = baseLogger
     }
 
-    /// Made when asked for: most requests log nothing but their access line,
-    /// and setting the metadata costs a dictionary each time.
-    public var logger: Logger { Self.logger(baseLogger, requestID: request.id) }
+    /// Made when asked for, each time: most requests log nothing but their
+    /// access line, and setting the metadata costs a dictionary. A handler
+    /// that logs several lines keeps one copy.
+    public var logger: Logger { Self.requestLogger(base: baseLogger, requestID: request.id) }
 
-    static func logger(_ base: Logger, requestID: String) -> Logger {
+    static func requestLogger(base: Logger, requestID: String) -> Logger {
         var logger = base
         logger[metadataKey: "request_id"] = .string(requestID)
         return logger

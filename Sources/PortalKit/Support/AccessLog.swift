@@ -7,7 +7,7 @@ import Logging
 public struct AccessLogEntry: Sendable, Equatable {
     public var method: String
     /// As the request sent it, without the query (sign-in links carry tokens
-    /// there); when the request could not be parsed, its first 200 bytes.
+    /// there); at most 200 characters of it when the request could not be parsed.
     public var path: String
     /// Empty when the request could not be parsed.
     public var host: String
@@ -69,8 +69,9 @@ public struct LoggerAccessLog: AccessLog {
     }
 }
 
-/// The line `LineLogHandler` would write for `LoggerAccessLog`'s event, byte
-/// for byte, written without the event: swift-log's metadata dictionary, its
+/// The line `LineLogHandler` would write for `LoggerAccessLog`'s event on a
+/// logger without metadata of its own (the worker's has none), byte for
+/// byte, written without the event: swift-log's metadata dictionary, its
 /// merging and sorting cost ~24 k instructions a request — a fifth of a
 /// settings read — where the fixed shape here costs a few thousand.
 public struct LineAccessLog: AccessLog {
@@ -89,7 +90,7 @@ public struct LineAccessLog: AccessLog {
 
     public func record(_ entry: AccessLogEntry) {
         guard level <= .info else { return }
-        LineLogHandler.write(format(entry, at: clock()), to: fileDescriptor)
+        LineLogHandler.writeLine(format(entry, at: clock()), to: fileDescriptor)
     }
 
     /// The line's bytes, newline included; fields in key order, as `LineLogHandler` sorts them.

@@ -34,16 +34,16 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        Self.write(Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
+        Self.writeLine(Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
                                providerMetadata: metadataProvider?.get()), to: fileDescriptor)
     }
 
     /// One `write(2)` for the whole line (retried only for what was not written).
-    static func write(_ line: [UInt8], to fileDescriptor: Int32) {
+    static func writeLine(_ line: [UInt8], to fileDescriptor: Int32) {
         line.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
                     return

@@ -25,7 +25,7 @@ struct ProfileRequestCommand: ParsableCommand {
         // The worker's log handler and access log, so logging costs what it costs in production.
         let logger = Logger(label: "profile") { LineLogHandler(label: $0, level: configuration.logLevel) }
         let app = PortalApplication(configuration: configuration, store: store, views: try Views.bundled(), logger: logger,
-                                    accessLog: LineAccessLog(label: "profile", level: configuration.logLevel))
+                                    accessLog: LineAccessLog(label: logger.label, level: logger.logLevel))
         var fields = HTTPFields()
         for header in headers {
             let parts = header.split(separator: ":", maxSplits: 1)
