@@ -62,19 +62,22 @@ struct CGIParams {
     /// `HTTP_<NAME>`: a request header, except the few below.
     private mutating func addHeader(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         let fieldName: HTTPField.Name
+        let text: String
         if let known = Self.knownHeaders.first(where: { Self.matches(name[...], $0.param) }) {
-            // nil: httpoxy (PROXY is never a real header); and nginx also passes
-            // the body headers as HTTP_*, where the CGI names are the
-            // authoritative ones and a second copy would make one header with
-            // two values.
-            guard let name = known.field else { return }
-            fieldName = name
+            fieldName = known.field
+            text = String(decoding: value, as: UTF8.self)
+            // The routing host: nginx's `$host`, always sent as HTTP_HOST.
+            if Self.matches(name[...], "HOST") { host = text }
         } else {
             guard let name = Self.headerName(fromParamSuffix: name) else { return }
+            // httpoxy: a Proxy header is never a real one. And nginx also
+            // passes the body headers as HTTP_*, where the CGI names are the
+            // authoritative ones and a second copy would make one header with
+            // two values. Compared as field names, so in any case.
+            if Self.droppedHeaders.contains(name) { return }
             fieldName = name
+            text = String(decoding: value, as: UTF8.self)
         }
-        let text = String(decoding: value, as: UTF8.self)
-        if fieldName == Self.hostField { host = text }
         headerFields.append(HTTPField(name: fieldName, value: text))
     }
 
@@ -91,18 +94,18 @@ struct CGIParams {
         ("CONTENT_LENGTH", .contentLength), ("CONTENT_TYPE", .contentType),
     ]
 
-    private static let hostField = HTTPField.Name("host")!
 
     /// The headers most requests carry, named once (lower-case, as every
     /// other header name made from a param).
-    private static let knownHeaders: [(param: StaticString, field: HTTPField.Name?)] = [
-        ("HOST", hostField), ("COOKIE", HTTPField.Name("cookie")), ("AUTHORIZATION", HTTPField.Name("authorization")),
-        ("USER_AGENT", HTTPField.Name("user-agent")), ("ACCEPT", HTTPField.Name("accept")),
-        ("ACCEPT_ENCODING", HTTPField.Name("accept-encoding")), ("ACCEPT_LANGUAGE", HTTPField.Name("accept-language")),
-        ("ORIGIN", HTTPField.Name("origin")), ("REFERER", HTTPField.Name("referer")),
-        ("CONNECTION", HTTPField.Name("connection")),
-        ("PROXY", nil), ("CONTENT_TYPE", nil), ("CONTENT_LENGTH", nil),
+    private static let knownHeaders: [(param: StaticString, field: HTTPField.Name)] = [
+        ("HOST", HTTPField.Name("host")!), ("COOKIE", HTTPField.Name("cookie")!), ("AUTHORIZATION", HTTPField.Name("authorization")!),
+        ("USER_AGENT", HTTPField.Name("user-agent")!), ("ACCEPT", HTTPField.Name("accept")!),
+        ("ACCEPT_ENCODING", HTTPField.Name("accept-encoding")!), ("ACCEPT_LANGUAGE", HTTPField.Name("accept-language")!),
+        ("ORIGIN", HTTPField.Name("origin")!), ("REFERER", HTTPField.Name("referer")!),
+        ("CONNECTION", HTTPField.Name("connection")!),
     ]
+
+    private static let droppedHeaders: [HTTPField.Name] = [HTTPField.Name("proxy")!, .contentType, .contentLength]
 
     private static func matches(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ literal: StaticString) -> Bool {
         bytes.count == literal.utf8CodeUnitCount

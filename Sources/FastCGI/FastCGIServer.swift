@@ -219,7 +219,8 @@ public final class FastCGIServer: Sendable {
         }
     }
 
-    /// Splits `NAME=value` without copying twice.
+    /// Splits `NAME=value` in place: both halves are views of libfcgi's
+    /// bytes, valid until the next accept.
     private static func splitParam(_ cString: UnsafeMutablePointer<CChar>,
                                    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
         let length = strlen(cString)

@@ -272,16 +272,23 @@ struct FastCGIServerTests {
 
 import Foundation
 
-/// Runs `body` on `count` threads of its own, all at once, and waits for them.
-/// (`DispatchQueue.concurrentPerform` runs as wide as the pool allows: on a
-/// busy two-core machine that can be one at a time.)
+/// Runs `body` on `count` threads of its own, released together once all
+/// have started, and waits for them. (`DispatchQueue.concurrentPerform` runs
+/// as wide as the pool allows: on a busy two-core machine that can be one at
+/// a time.)
 func onThreadsAtOnce(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let started = DispatchSemaphore(value: 0)
+    let go = DispatchSemaphore(value: 0)
     let done = DispatchSemaphore(value: 0)
     for index in 0..<count {
         Thread {
+            started.signal()
+            go.wait()
             body(index)
             done.signal()
         }.start()
     }
+    for _ in 0..<count { started.wait() }
+    for _ in 0..<count { go.signal() }
     for _ in 0..<count { done.wait() }
 }
