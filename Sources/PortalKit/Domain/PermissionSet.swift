@@ -1,6 +1,6 @@
-/// A set of permissions as one bit each. Every API-key and operator request
-/// builds two and intersects them; as `Set<Permission>` that was ~6 600
-/// instructions of hashing and allocation a request, as bits it is a few.
+/// A set of permissions as one bit each. An API-key request builds its key's
+/// and its creator's set and intersects them; as `Set<Permission>` that was
+/// ~6 600 instructions of hashing and allocation a request, as bits it is a few.
 public struct PermissionSet: SetAlgebra, Sequence, Hashable, Sendable, CustomStringConvertible {
     public typealias Element = Permission
 

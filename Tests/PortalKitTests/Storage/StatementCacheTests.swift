@@ -4,12 +4,14 @@ import Testing
 
 @Suite("The read connections' statement cache: one statement per SQL text")
 struct StatementCacheTests {
+    /// A regression guard for the cache key: these two hash alike, so only its
+    /// equality tells them apart.
     @Test("texts of the same length that differ only between the words the key hashes are still told apart")
     func nearTwins() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portal-tests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("portal.sqlite").path
-        let store = try SQLiteStore(path: path, options: .init())
-        try store.migrate()
+        let store = try SQLiteStore(path: path, options: .init())  // creates the file
         defer { try? store.close() }
         let connection = try RawSQLiteConnection(readOnlyPath: path)
         defer { connection.close() }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDBSQLite
 
 /// Read-only SQLite connections for the request hot path, on the C API.
@@ -153,10 +156,24 @@ final class RawSQLiteConnection: @unchecked Sendable {
 
     /// The statement cache's key: the SQL, hashed by its length and three of
     /// its eight-byte words (start, middle, end). Hashing all of a 400-byte
-    /// query cost ~1 600 instructions on every call. Equality still compares
-    /// the whole text (and a literal compared with itself stops at its identity).
+    /// query cost ~1 600 instructions on every call. Equality compares every
+    /// byte (SQLite compiles bytes; String's == would equate differently
+    /// normalized text), and the same literal compared with itself stops at
+    /// its address.
     private struct StatementKey: Hashable {
         let sql: String
+
+        static func == (lhs: StatementKey, rhs: StatementKey) -> Bool {
+            var left = lhs.sql
+            var right = rhs.sql
+            return left.withUTF8 { left in
+                right.withUTF8 { right in
+                    guard left.count == right.count else { return false }
+                    guard let a = left.baseAddress, let b = right.baseAddress, a != b else { return true }
+                    return memcmp(a, b, left.count) == 0
+                }
+            }
+        }
 
         func hash(into hasher: inout Hasher) {
             var sql = sql
