@@ -118,4 +118,17 @@ struct AccessLogTests {
         #expect(entries.map(\.requestID) == [read, missing, unparsable].map { $0.header("X-Request-Id") ?? "none" })
         #expect(entries.allSatisfy { $0.durationMicroseconds >= 0 && !$0.requestID.isEmpty })
     }
+
+    @Test("a request that could not be parsed is logged without its query (a sign-in link's token stays out of the log)")
+    func unparsedWithoutQuery() throws {
+        let recorder = Recorder()
+        let test = try TestApp(accessLog: recorder)
+        let badQuery = test.send(.get, "/login/link?token=secret-token&x=%ZZ", host: "acme.portal.localhost")
+        let tooLarge = test.send(.post, "/login/link?token=secret-token", host: "acme.portal.localhost", bodyExceededLimit: true)
+        let entries = recorder.entries.withLock { $0 }
+        #expect([badQuery.status, tooLarge.status] == [400, 413])
+        #expect(entries.map(\.path) == ["/login/link", "/login/link"])
+        #expect(PortalApplication.unparsedPath(String(repeating: "a", count: 300) + "?t=1") == String(repeating: "a", count: 200))
+        #expect(PortalApplication.unparsedPath(nil) == "")
+    }
 }
