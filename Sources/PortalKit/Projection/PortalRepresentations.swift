@@ -1,6 +1,25 @@
 /// The portal's JSON shapes, written from the projection's views only.
 public enum PortalRepresentations {
-    public static func issue(_ json: inout JSONWriter, _ view: PortalIssueView) {
+    /// A page of issues, as a JSON array. The rows of a page share their
+    /// portal's settings, so their `editableFields` array is encoded once per
+    /// page, not once per row (~950 instructions a row).
+    public static func issues(_ json: inout JSONWriter, _ forEachIssue: ((PortalIssueView) -> Void) -> Void) {
+        var editable: (keys: [String], json: [UInt8])?
+        json.array { json in
+            forEachIssue { view in
+                if editable?.keys != view.editableKeys {
+                    var encoded = JSONWriter(capacity: 64)
+                    encoded.value(.array(view.editableKeys.map(JSONValue.string)))
+                    editable = (view.editableKeys, encoded.bytes)
+                }
+                issue(&json, view, editableFieldsJSON: editable?.json)
+            }
+        }
+    }
+
+    /// One issue. `editableFieldsJSON`: its `editableFields` array, already
+    /// encoded (see `issues`).
+    public static func issue(_ json: inout JSONWriter, _ view: PortalIssueView, editableFieldsJSON: [UInt8]? = nil) {
         json.object { json in
             json.field("object", "portal_issue")
             json.field("ref", view.ref)
@@ -34,7 +53,12 @@ public enum PortalRepresentations {
             }
             if let createdAt = view.createdAt { json.field("createdAt", createdAt) }
             if let updatedAt = view.updatedAt { json.field("updatedAt", updatedAt) }
-            json.field("editableFields", view.editableKeys)
+            if let editableFieldsJSON {
+                json.key("editableFields")
+                json.raw(editableFieldsJSON)
+            } else {
+                json.field("editableFields", view.editableKeys)
+            }
             if let messages = view.messages {
                 json.key("messages")
                 json.array { json in

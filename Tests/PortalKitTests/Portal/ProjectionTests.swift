@@ -141,4 +141,23 @@ struct ProjectionTests {
                                             in: workspace.id)
         #expect(rows.items.map(\.issue.customFields) == [["seats": 12, "plan": "Prö \"gold\" ✓"]])
     }
+
+    @Test("a page of issues is the same JSON as its issues written one by one, editable fields included")
+    func pageEqualsRows() {
+        func view(_ ref: String, editable: [String]) -> PortalIssueView {
+            PortalIssueView(ref: ref, title: "Title \(ref)", description: nil, statusLabel: "Open", priority: nil, tags: nil,
+                            requesterName: "Kim", companyName: nil, customFields: [], createdAt: nil, updatedAt: nil,
+                            editableKeys: editable, editableFields: [], messages: nil, tasks: nil)
+        }
+        let shared = ["title", "cf.plan"]
+        let views = [view("ISS-1", editable: shared), view("ISS-2", editable: shared), view("ISS-3", editable: []),
+                     view("ISS-4", editable: ["description"])]
+        var page = JSONWriter()
+        PortalRepresentations.issues(&page) { body in views.forEach(body) }
+        var rows = JSONWriter()
+        rows.array { json in views.forEach { PortalRepresentations.issue(&json, $0) } }
+        #expect(page.string == rows.string)
+        #expect(page.string.components(separatedBy: #""editableFields":["title","cf.plan"]"#).count == 3)
+        #expect(page.string.contains(#""editableFields":[]"#) && page.string.contains(#""editableFields":["description"]"#))
+    }
 }

@@ -26,9 +26,7 @@ struct PortalAPI: Sendable {
                         json.field("hasMore", result.nextCursor != nil)
                         json.field("nextCursor", result.nextCursor)
                         json.key("issues")
-                        json.array { json in
-                            result.forEachIssue { PortalRepresentations.issue(&json, $0) }
-                        }
+                        PortalRepresentations.issues(&json) { result.forEachIssue($0) }
                     }
                 }
             }),

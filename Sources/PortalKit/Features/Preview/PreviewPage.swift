@@ -99,7 +99,7 @@ struct PreviewPage: Sendable {
                     json.field("hasMore", list.nextCursor != nil)
                     json.field("nextCursor", list.nextCursor)
                     json.key("issues")
-                    json.array { json in list.forEachIssue { PortalRepresentations.issue(&json, $0) } }
+                    PortalRepresentations.issues(&json) { list.forEachIssue($0) }
                 }
             }
         }
