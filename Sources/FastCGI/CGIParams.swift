@@ -94,7 +94,6 @@ struct CGIParams {
         ("CONTENT_LENGTH", .contentLength), ("CONTENT_TYPE", .contentType),
     ]
 
-
     /// The headers most requests carry, named once (lower-case, as every
     /// other header name made from a param).
     private static let knownHeaders: [(param: StaticString, field: HTTPField.Name)] = [

@@ -34,8 +34,9 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        Self.writeLine(Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
-                               providerMetadata: metadataProvider?.get()), to: fileDescriptor)
+        let line = Self.format(event: event, label: label, at: clock(), handlerMetadata: metadata,
+                               providerMetadata: metadataProvider?.get())
+        Self.writeLine(line, to: fileDescriptor)
     }
 
     /// One `write(2)` for the whole line (retried only for what was not written).

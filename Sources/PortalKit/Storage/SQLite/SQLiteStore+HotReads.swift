@@ -47,18 +47,19 @@ extension SQLiteStore {
     }
 
     private static let tenantSnapshotSQL = """
-        SELECT \(SQLiteRows.workspaceColumns), portal_settings, portal_settings_version, updated_at FROM workspace WHERE id = ?
+        SELECT \(SQLiteRows.workspaceColumns), portal_settings, id, updated_at, portal_settings_version FROM workspace WHERE id = ?
         """
 
     public func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError)
         -> (workspace: Workspace, settings: StoredPortalSettings, revision: WorkspaceRevision)? {
         try readers.read { connection in
             try connection.first(Self.tenantSnapshotSQL, [.integer(workspace.rawValue)]) { row in
-                let version = row.int64(9)
+                let revision = Self.workspaceRevision(row, offset: 9)
+                let version = revision.settingsVersion
                 return (try Self.workspace(row),
                         StoredPortalSettings(document: row.optionalText(8), version: version,
-                                             updatedAt: version > 0 ? row.timestamp(10) : nil),
-                        WorkspaceRevision(id: WorkspaceID(row.int64(0)), updatedAt: row.int64(10), settingsVersion: version))
+                                             updatedAt: version > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil),
+                        revision)
             }
         }
     }
