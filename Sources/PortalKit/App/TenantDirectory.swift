@@ -1,21 +1,38 @@
 
 /// Finds a portal's workspace and its parsed settings. Parsing the settings
-/// document on every request would be wasted work, so the parsed pair is kept
-/// per workspace and reused while the workspace's revision (one indexed
-/// lookup) is unchanged: a saved setting shows on the very next request. Any
-/// change to a workspace's row moves its revision (a trigger of migration v5
-/// sees to it for changes made outside this program too).
+/// document on every request would be wasted work, so the parsed settings,
+/// with the workspace and its custom domain, are kept per workspace and reused
+/// while the workspace's revision (one indexed lookup) is unchanged: a saved
+/// setting shows on the very next request. Any change to a workspace's row or
+/// its domain's moves its revision (triggers of migrations v5 and v6 see to it
+/// for changes made outside this program too).
 final class TenantDirectory: Sendable {
     private let store: any PortalStore
     private let cache = SpinningLock<[WorkspaceID: Entry]>([:])
 
-    private struct Entry {
+    /// A class: every request takes one from the dictionary, which is then a
+    /// retain rather than a copy of all its fields.
+    private final class Entry: Sendable {
         let revision: WorkspaceRevision
         let workspace: Workspace
         let settings: PortalSettings
+        let customDomain: CustomDomain?
         let presentation: PortalPresentation
         let brand: PortalBrand
         let settingsDocument: PortalSettingsDocument.Prewritten
+
+        init(_ snapshot: PortalTenantSnapshot) {
+            let workspace = snapshot.workspace
+            let settings = snapshot.settings.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
+                ?? .defaults(for: workspace)
+            revision = snapshot.revision
+            self.workspace = workspace
+            self.settings = settings
+            customDomain = snapshot.customDomain
+            presentation = PortalPresentation(workspace: workspace, settings: settings)
+            brand = PortalBrand(settings: settings)
+            settingsDocument = PortalSettingsDocument.Prewritten(settings)
+        }
     }
 
     init(store: any PortalStore) {
@@ -31,9 +48,7 @@ final class TenantDirectory: Sendable {
     /// The tenant of a verified custom domain; nil for any other name, or
     /// once the domain stopped routing.
     func tenant(customDomain host: String) throws -> PortalTenant? {
-        guard let domain = try store.customDomain(hostname: host), domain.isRoutable,
-              let revision = try store.workspaceRevision(id: domain.workspaceID)
-        else { return nil }
+        guard let (domain, revision) = try store.customDomainRoute(hostname: host), domain.isRoutable else { return nil }
         return try tenant(revision: revision, host: host)
     }
 
@@ -70,7 +85,7 @@ final class TenantDirectory: Sendable {
         let updatedAt = revision.settingsVersion > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil
         return PortalTenant(workspace: entry.workspace, settings: entry.settings, settingsVersion: revision.settingsVersion,
                             settingsUpdatedAt: updatedAt, host: host, presentation: entry.presentation, brand: entry.brand,
-                            settingsDocument: entry.settingsDocument)
+                            settingsDocument: entry.settingsDocument, customDomain: entry.customDomain)
     }
 
     /// The entry at `revision`, or — when the workspace changed since that
@@ -78,14 +93,9 @@ final class TenantDirectory: Sendable {
     /// always labelled with the revision of its own content.
     private func entry(revision: WorkspaceRevision) throws -> Entry? {
         if let entry = cache.withLock({ $0[revision.id] }), entry.revision == revision { return entry }
-        guard let (workspace, stored, revision) = try store.portalTenantSnapshot(of: revision.id) else { return nil }
-        let settings = stored.document.map { PortalSettingsDocument.readStored($0, workspace: workspace) }
-            ?? .defaults(for: workspace)
-        let entry = Entry(revision: revision, workspace: workspace, settings: settings,
-                          presentation: PortalPresentation(workspace: workspace, settings: settings),
-                          brand: PortalBrand(settings: settings),
-                          settingsDocument: PortalSettingsDocument.Prewritten(settings))
-        cache.withLock { $0[revision.id] = entry }
+        guard let snapshot = try store.portalTenantSnapshot(of: revision.id) else { return nil }
+        let entry = Entry(snapshot)
+        cache.withLock { $0[entry.revision.id] = entry }
         return entry
     }
 }

@@ -69,16 +69,20 @@ public struct PortalTenant: Sendable {
     let brand: PortalBrand
     /// The settings API's document, written once per version (nil: written per answer).
     let settingsDocument: PortalSettingsDocument.Prewritten?
+    /// The workspace's custom domain in any status, read with the settings
+    /// (nil: none claimed).
+    public let customDomain: CustomDomain?
 
     public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
-                host: String, presentation: PortalPresentation? = nil) {
+                host: String, presentation: PortalPresentation? = nil, customDomain: CustomDomain? = nil) {
         self.init(workspace: workspace, settings: settings, settingsVersion: settingsVersion, settingsUpdatedAt: settingsUpdatedAt,
-                  host: host, presentation: presentation, brand: nil, settingsDocument: nil)
+                  host: host, presentation: presentation, brand: nil, settingsDocument: nil, customDomain: customDomain)
     }
 
     init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
          host: String, presentation: PortalPresentation?, brand: PortalBrand?,
-         settingsDocument: PortalSettingsDocument.Prewritten?) {
+         settingsDocument: PortalSettingsDocument.Prewritten?, customDomain: CustomDomain?) {
+        self.customDomain = customDomain
         self.workspace = workspace
         self.settings = settings
         self.presentation = presentation ?? PortalPresentation(workspace: workspace, settings: settings)

@@ -1,9 +1,8 @@
 public protocol PortalSettingsStore {
-    /// The workspace, its stored settings document and version (0 and nil
-    /// when never saved) and the revision they are at, read in one statement
-    /// (one snapshot): what a cache keeps under that revision.
-    func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError)
-        -> (workspace: Workspace, settings: StoredPortalSettings, revision: WorkspaceRevision)?
+    /// The workspace, its stored settings, its custom domain and the revision
+    /// they are at, read in one statement (one snapshot): what a cache keeps
+    /// under that revision.
+    func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError) -> PortalTenantSnapshot?
     /// Replaces the document if its version is still `expectedVersion`
     /// (`StoreError.versionMismatch` otherwise), claims or releases the custom
     /// domain, and appends the audit event — all in one transaction.
@@ -13,6 +12,9 @@ public protocol PortalSettingsStore {
     func customDomain(in workspace: WorkspaceID) throws(StoreError) -> CustomDomain?
     /// Entry point: which workspace a hostname belongs to (any status).
     func customDomain(hostname: String) throws(StoreError) -> CustomDomain?
+    /// Entry point of a request on a custom domain: the domain (any status)
+    /// and its workspace's revision, in one statement.
+    func customDomainRoute(hostname: String) throws(StoreError) -> (domain: CustomDomain, revision: WorkspaceRevision)?
     /// Every workspace's domain, for the DNS and certificate jobs (which work across workspaces by nature).
     func allCustomDomains() throws(StoreError) -> [CustomDomain]
     /// Saves what a check or the certificate job learnt, unless the workspace
@@ -22,6 +24,23 @@ public protocol PortalSettingsStore {
     /// Sets a customer's own portal access (nil: the workspace default) and audits it.
     func setPortalAccess(_ level: AccessLevel?, customer: CustomerID, audit: NewAuditEvent, in workspace: WorkspaceID,
                          at now: Timestamp) throws(StoreError) -> Customer?
+}
+
+/// What `portalTenantSnapshot(of:)` reads together.
+public struct PortalTenantSnapshot: Sendable {
+    public var workspace: Workspace
+    /// The stored document and version (nil and 0 when never saved).
+    public var settings: StoredPortalSettings
+    /// The workspace's custom domain in any status (nil: none claimed).
+    public var customDomain: CustomDomain?
+    public var revision: WorkspaceRevision
+
+    public init(workspace: Workspace, settings: StoredPortalSettings, customDomain: CustomDomain?, revision: WorkspaceRevision) {
+        self.workspace = workspace
+        self.settings = settings
+        self.customDomain = customDomain
+        self.revision = revision
+    }
 }
 
 public struct StoredPortalSettings: Sendable, Equatable {

@@ -10,16 +10,20 @@ public protocol WorkspaceStore {
     func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision?
 }
 
-/// Changes whenever a workspace's definition or portal settings change.
+/// Changes whenever a workspace's definition, portal settings or custom
+/// domain change.
 public struct WorkspaceRevision: Hashable, Sendable {
     public let id: WorkspaceID
     public let updatedAt: Int64
     public let settingsVersion: Int64
+    /// Moves with every change to the workspace's custom domain row.
+    public let customDomainRevision: Int64
 
-    public init(id: WorkspaceID, updatedAt: Int64, settingsVersion: Int64) {
+    public init(id: WorkspaceID, updatedAt: Int64, settingsVersion: Int64, customDomainRevision: Int64) {
         self.id = id
         self.updatedAt = updatedAt
         self.settingsVersion = settingsVersion
+        self.customDomainRevision = customDomainRevision
     }
 }
 

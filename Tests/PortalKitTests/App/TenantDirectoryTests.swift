@@ -26,4 +26,61 @@ struct TenantDirectoryTests {
         // And the current revision finds the same entry.
         #expect(try directory.tenant(resolvedAt: after, host: "acme.portal.localhost")?.settingsVersion == saved)
     }
+
+    @Test("the custom domain is kept with the settings, and every change to it — by this program or a raw UPDATE — moves the revision, not the settings' time")
+    func customDomainMovesTheRevision() throws {
+        let store = try makeStore()
+        let clock = ManualClock()
+        let workspace = try store.createWorkspace(NewWorkspace(slug: "acme", name: "Acme"), at: clock.now())
+        let directory = TenantDirectory(store: store)
+        #expect(try directory.tenant(workspace: workspace.id, host: "acme.portal.localhost")?.customDomain == nil)
+
+        // Claimed with a settings save.
+        var settings = PortalSettings.defaults(for: workspace)
+        settings.customDomain = "support.acme.test"
+        _ = try store.savePortalSettings(PortalSettingsSave(
+            document: PortalSettingsDocument.stored(settings), expectedVersion: 0, customDomain: "support.acme.test",
+            newDomainToken: "token", audit: nil), in: workspace.id, at: clock.now())
+        let claimed = try #require(try store.workspaceRevision(id: workspace.id))
+        let pending = try #require(try directory.tenant(workspace: workspace.id, host: "acme.portal.localhost")?.customDomain)
+        #expect(pending.hostname == "support.acme.test" && pending.verifiedAt == nil)
+
+        // A DNS check's result: a new revision, the same settings version and time.
+        clock.advance(seconds: 60)
+        var verified = pending
+        verified.status = .verified
+        verified.verifiedAt = clock.now()
+        #expect(try store.updateCustomDomainState(verified, audit: nil, at: clock.now()))
+        let checked = try #require(try store.workspaceRevision(id: workspace.id))
+        #expect(checked.customDomainRevision > claimed.customDomainRevision)
+        #expect(checked.updatedAt == claimed.updatedAt && checked.settingsVersion == claimed.settingsVersion)
+        let tenant = try #require(try directory.tenant(resolvedAt: checked, host: "acme.portal.localhost"))
+        #expect(tenant.customDomain?.verifiedAt == clock.now())
+        #expect(tenant.settingsUpdatedAt == Timestamp(millisecondsSinceEpoch: claimed.updatedAt))
+
+        // The route of a request on the domain reads the same revision.
+        let route = try #require(try store.customDomainRoute(hostname: "support.acme.test"))
+        #expect(route.revision == checked && route.domain.isRoutable)
+        #expect(try directory.tenant(customDomain: "support.acme.test")?.workspace.id == workspace.id)
+        #expect(try store.customDomainRoute(hostname: "other.acme.test") == nil)
+
+        // A writer outside this program (the sqlite3 prompt) stops routing.
+        try store.write { db in
+            try db.execute(sql: "UPDATE custom_domain SET routing_stopped_at = 1 WHERE workspace_id = ?",
+                           arguments: [workspace.id.rawValue])
+        }
+        let stopped = try #require(try store.workspaceRevision(id: workspace.id))
+        #expect(stopped.customDomainRevision > checked.customDomainRevision)
+        #expect(try directory.tenant(resolvedAt: stopped, host: "acme.portal.localhost")?.customDomain?.isRoutable == false)
+        #expect(try directory.tenant(customDomain: "support.acme.test") == nil)
+
+        // Released with the next save: gone from the tenant too.
+        settings.customDomain = nil
+        _ = try store.savePortalSettings(PortalSettingsSave(
+            document: PortalSettingsDocument.stored(settings), expectedVersion: claimed.settingsVersion, customDomain: nil,
+            newDomainToken: "unused", audit: nil), in: workspace.id, at: clock.now())
+        let released = try #require(try store.workspaceRevision(id: workspace.id))
+        #expect(released.customDomainRevision > stopped.customDomainRevision)
+        #expect(try directory.tenant(resolvedAt: released, host: "acme.portal.localhost")?.customDomain == nil)
+    }
 }

@@ -149,18 +149,18 @@ struct SettingsService: Sendable {
     /// The saved settings, parsed once per version (through the tenant cache).
     func current(_ workspace: Workspace, host: String, now: Timestamp) throws -> Current {
         guard let tenant = try tenants.tenant(workspace: workspace.id, host: host) else { throw HTTPError.notFound }
-        return try current(tenant, now: now)
+        return current(tenant, now: now)
     }
 
     /// The same for reading, from the revision the caller was resolved at
     /// (no second lookup while the tenant cache holds that revision).
     func current(for principal: AccountPrincipal, host: String, now: Timestamp) throws -> Current {
         guard let tenant = try tenants.tenant(resolvedAt: principal.workspaceRevision, host: host) else { throw HTTPError.notFound }
-        return try current(tenant, now: now)
+        return current(tenant, now: now)
     }
 
-    private func current(_ tenant: PortalTenant, now: Timestamp) throws -> Current {
-        let domain = try store.customDomain(in: tenant.workspace.id).map {
+    private func current(_ tenant: PortalTenant, now: Timestamp) -> Current {
+        let domain = tenant.customDomain.map {
             CustomDomainView(domain: $0, edgeHost: configuration.portalEdgeHost, now: now)
         }
         return Current(settings: tenant.settings, version: tenant.settingsVersion, updatedAt: tenant.settingsUpdatedAt, domain: domain,

@@ -52,6 +52,11 @@ enum SQLiteRows {
     static let workspaceColumns =
         "id, slug, name, issue_statuses, task_statuses, priorities, custom_fields, created_at"
 
+    /// `workspaceColumns` of the table named `prefix` in a join.
+    static func workspaceColumns(prefix: String) -> String {
+        workspaceColumns.split(separator: ", ").map { "\(prefix).\($0)" }.joined(separator: ", ")
+    }
+
     static func workspace(_ row: Row) throws -> Workspace {
         Workspace(
             id: WorkspaceID(row[0]), slug: row[1], name: row[2],

@@ -24,6 +24,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v5-workspace-revision") { db in
             try db.execute(sql: v5WorkspaceRevision)
         }
+        migrator.registerMigration("v6-custom-domain-revision") { db in
+            try db.execute(sql: v6CustomDomainRevision)
+        }
         return migrator
     }
 
@@ -191,6 +194,29 @@ enum SQLiteMigrations {
             UPDATE workspace
             SET updated_at = max(OLD.updated_at + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
             WHERE id = NEW.id;
+        END;
+        """
+
+    /// The worker keeps each workspace's custom domain with its settings, so a
+    /// settings read needs no query of its own. Any change to a domain row —
+    /// claimed, released, checked, certified, by this program or any other
+    /// writer — moves this counter, which is part of the revision. It is not
+    /// `updated_at`: that is shown as the time the settings were saved, and a
+    /// DNS check is not a save.
+    static let v6CustomDomainRevision = """
+        ALTER TABLE workspace ADD COLUMN custom_domain_revision INTEGER NOT NULL DEFAULT 0;
+        CREATE TRIGGER custom_domain_revision_insert AFTER INSERT ON custom_domain
+        BEGIN
+            UPDATE workspace SET custom_domain_revision = custom_domain_revision + 1 WHERE id = NEW.workspace_id;
+        END;
+        CREATE TRIGGER custom_domain_revision_update AFTER UPDATE ON custom_domain
+        BEGIN
+            UPDATE workspace SET custom_domain_revision = custom_domain_revision + 1
+            WHERE id IN (OLD.workspace_id, NEW.workspace_id);
+        END;
+        CREATE TRIGGER custom_domain_revision_delete AFTER DELETE ON custom_domain
+        BEGIN
+            UPDATE workspace SET custom_domain_revision = custom_domain_revision + 1 WHERE id = OLD.workspace_id;
         END;
         """
 }

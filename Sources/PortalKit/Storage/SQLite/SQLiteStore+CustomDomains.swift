@@ -1,7 +1,7 @@
 import GRDB
 
 extension SQLiteStore {
-    private static let customDomainColumns = """
+    static let customDomainColumns = """
         workspace_id, hostname, verification_token, status, status_reason, created_at, verified_at, certificate_issued_at, \
         activated_at, failed_at, certificate_expires_at, last_checked_at, txt_status, cname_target, txt_missing_since, \
         routing_stopped_at, certificate_error, certificate_failed_at, next_certificate_attempt_at, certificate_attempts
@@ -9,17 +9,23 @@ extension SQLiteStore {
 
     /// One decoder for rows read on GRDB (inside write transactions) and on
     /// the raw read connections (every portal request on a custom domain).
-    private static func customDomain(_ row: some SQLiteColumns) -> CustomDomain {
+    static func customDomain(_ row: some SQLiteColumns, offset o: Int32 = 0) -> CustomDomain {
         CustomDomain(
-            workspaceID: WorkspaceID(row.int64(0)), hostname: row.text(1), verificationToken: row.text(2),
-            status: CustomDomainStatus(rawValue: row.text(3)) ?? .failed, statusReason: row.optionalText(4),
-            createdAt: row.timestamp(5), verifiedAt: row.optionalTimestamp(6),
-            certificateIssuedAt: row.optionalTimestamp(7), activatedAt: row.optionalTimestamp(8),
-            failedAt: row.optionalTimestamp(9), certificateExpiresAt: row.optionalTimestamp(10),
-            lastCheckedAt: row.optionalTimestamp(11), txtStatus: row.optionalText(12).flatMap(CustomDomain.TXTStatus.init),
-            cnameTarget: row.optionalText(13), txtMissingSince: row.optionalTimestamp(14), routingStoppedAt: row.optionalTimestamp(15),
-            certificateError: row.optionalText(16), certificateFailedAt: row.optionalTimestamp(17),
-            nextCertificateAttemptAt: row.optionalTimestamp(18), certificateAttempts: row.int(19))
+            workspaceID: WorkspaceID(row.int64(o)), hostname: row.text(o + 1), verificationToken: row.text(o + 2),
+            status: CustomDomainStatus(rawValue: row.text(o + 3)) ?? .failed, statusReason: row.optionalText(o + 4),
+            createdAt: row.timestamp(o + 5), verifiedAt: row.optionalTimestamp(o + 6),
+            certificateIssuedAt: row.optionalTimestamp(o + 7), activatedAt: row.optionalTimestamp(o + 8),
+            failedAt: row.optionalTimestamp(o + 9), certificateExpiresAt: row.optionalTimestamp(o + 10),
+            lastCheckedAt: row.optionalTimestamp(o + 11), txtStatus: row.optionalText(o + 12).flatMap(CustomDomain.TXTStatus.init),
+            cnameTarget: row.optionalText(o + 13), txtMissingSince: row.optionalTimestamp(o + 14),
+            routingStoppedAt: row.optionalTimestamp(o + 15), certificateError: row.optionalText(o + 16),
+            certificateFailedAt: row.optionalTimestamp(o + 17), nextCertificateAttemptAt: row.optionalTimestamp(o + 18),
+            certificateAttempts: row.int(o + 19))
+    }
+
+    /// `customDomainColumns` of the table named `prefix` in a join.
+    static func customDomainColumns(prefix: String) -> String {
+        customDomainColumns.split(separator: ", ").map { "\(prefix).\($0)" }.joined(separator: ", ")
     }
 
     private static let customDomainByWorkspaceSQL = "SELECT \(customDomainColumns) FROM custom_domain WHERE workspace_id = ?"
@@ -38,6 +44,20 @@ extension SQLiteStore {
     public func customDomain(hostname: String) throws(StoreError) -> CustomDomain? {
         try readers.read { connection in
             try connection.first(Self.customDomainByHostnameSQL, [.text(hostname)]) { Self.customDomain($0) }
+        }
+    }
+
+    private static let customDomainRouteSQL = """
+        SELECT \(customDomainColumns(prefix: "d")), \(revisionColumns(prefix: "w"))
+        FROM custom_domain d JOIN workspace w ON w.id = d.workspace_id
+        WHERE d.hostname = ?
+        """
+
+    public func customDomainRoute(hostname: String) throws(StoreError) -> (domain: CustomDomain, revision: WorkspaceRevision)? {
+        try readers.read { connection in
+            try connection.first(Self.customDomainRouteSQL, [.text(hostname)]) {
+                (Self.customDomain($0), Self.workspaceRevision($0, offset: 20))
+            }
         }
     }
 

@@ -7,25 +7,31 @@ import Foundation
 extension SQLiteStore {
     // MARK: Workspaces
 
+    // SQL built once: the text is also the key of the connection's statement cache.
+    private static let revisionBySlugSQL = "SELECT \(revisionColumns(prefix: "w")) FROM workspace w WHERE w.slug = ?"
+    private static let revisionByIDSQL = "SELECT \(revisionColumns(prefix: "w")) FROM workspace w WHERE w.id = ?"
+
     public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.first("SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?", [.text(slug)]) {
-                Self.workspaceRevision($0, offset: 0)
-            }
+            try connection.first(Self.revisionBySlugSQL, [.text(slug)]) { Self.workspaceRevision($0, offset: 0) }
         }
     }
 
     public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.first("SELECT id, updated_at, portal_settings_version FROM workspace WHERE id = ?", [.integer(id.rawValue)]) {
-                Self.workspaceRevision($0, offset: 0)
-            }
+            try connection.first(Self.revisionByIDSQL, [.integer(id.rawValue)]) { Self.workspaceRevision($0, offset: 0) }
         }
     }
 
-    /// `id, updated_at, portal_settings_version` of a workspace row, from `offset` on.
+    /// The columns of a workspace's revision, as `workspaceRevision(_:offset:)` reads them.
+    static func revisionColumns(prefix p: String) -> String {
+        "\(p).id, \(p).updated_at, \(p).portal_settings_version, \(p).custom_domain_revision"
+    }
+
+    /// A workspace's revision (`revisionColumns`) from `offset` on.
     static func workspaceRevision(_ row: SQLiteRow, offset o: Int32) -> WorkspaceRevision {
-        WorkspaceRevision(id: WorkspaceID(row.int64(o)), updatedAt: row.int64(o + 1), settingsVersion: row.int64(o + 2))
+        WorkspaceRevision(id: WorkspaceID(row.int64(o)), updatedAt: row.int64(o + 1), settingsVersion: row.int64(o + 2),
+                          customDomainRevision: row.int64(o + 3))
     }
 
     private static let workspaceSQL = "SELECT \(SQLiteRows.workspaceColumns) FROM workspace WHERE id = ?"
@@ -47,36 +53,42 @@ extension SQLiteStore {
     }
 
     private static let tenantSnapshotSQL = """
-        SELECT \(SQLiteRows.workspaceColumns), portal_settings, id, updated_at, portal_settings_version FROM workspace WHERE id = ?
+        SELECT \(SQLiteRows.workspaceColumns(prefix: "w")), w.portal_settings, \(revisionColumns(prefix: "w")),
+               \(customDomainColumns(prefix: "d"))
+        FROM workspace w LEFT JOIN custom_domain d ON d.workspace_id = w.id
+        WHERE w.id = ?
         """
 
-    public func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError)
-        -> (workspace: Workspace, settings: StoredPortalSettings, revision: WorkspaceRevision)? {
+    public func portalTenantSnapshot(of workspace: WorkspaceID) throws(StoreError) -> PortalTenantSnapshot? {
         try readers.read { connection in
             try connection.first(Self.tenantSnapshotSQL, [.integer(workspace.rawValue)]) { row in
                 let revision = Self.workspaceRevision(row, offset: 9)
                 let version = revision.settingsVersion
-                return (try Self.workspace(row),
-                        StoredPortalSettings(document: row.optionalText(8), version: version,
-                                             updatedAt: version > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil),
-                        revision)
+                return PortalTenantSnapshot(
+                    workspace: try Self.workspace(row),
+                    settings: StoredPortalSettings(document: row.optionalText(8), version: version,
+                                                   updatedAt: version > 0 ? Timestamp(millisecondsSinceEpoch: revision.updatedAt) : nil),
+                    customDomain: row.isNull(13) ? nil : Self.customDomain(row, offset: 13),
+                    revision: revision)
             }
         }
     }
 
     // MARK: Credentials
 
+    private static let apiKeySQL = """
+        SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
+               o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
+               \(revisionColumns(prefix: "w"))
+        FROM api_key k JOIN workspace w ON w.id = k.workspace_id
+        LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
+        WHERE k.token_hash = ?
+        """
+
     public func apiKey(tokenHash: [UInt8]) throws(StoreError)
         -> (key: APIKey, creator: Operator?, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.first("""
-                SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
-                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
-                       w.id, w.updated_at, w.portal_settings_version
-                FROM api_key k JOIN workspace w ON w.id = k.workspace_id
-                LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
-                WHERE k.token_hash = ?
-                """, [.blob(tokenHash)]) { row in
+            try connection.first(Self.apiKeySQL, [.blob(tokenHash)]) { row in
                 let key = APIKey(
                     id: APIKeyID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), name: row.text(2),
                     operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
@@ -87,17 +99,19 @@ extension SQLiteStore {
         }
     }
 
+    private static let operatorSessionSQL = """
+        SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+               o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
+               \(revisionColumns(prefix: "w"))
+        FROM operator_session s JOIN operator o ON o.workspace_id = s.workspace_id AND o.id = s.operator_id
+        JOIN workspace w ON w.id = s.workspace_id
+        WHERE s.token_hash = ?
+        """
+
     public func operatorSession(tokenHash: [UInt8]) throws(StoreError)
         -> (session: OperatorSession, account: Operator, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.first("""
-                SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
-                       o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
-                       w.id, w.updated_at, w.portal_settings_version
-                FROM operator_session s JOIN operator o ON o.workspace_id = s.workspace_id AND o.id = s.operator_id
-                JOIN workspace w ON w.id = s.workspace_id
-                WHERE s.token_hash = ?
-                """, [.blob(tokenHash)]) { row in
+            try connection.first(Self.operatorSessionSQL, [.blob(tokenHash)]) { row in
                 let session = OperatorSession(
                     id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
                     createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
