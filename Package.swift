@@ -39,6 +39,8 @@ let package = Package(
             name: "CSQLiteSettings",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        // The escapers' scan for special bytes, sixteen at a time (SSE2).
+        .target(name: "CEscapeScan"),
         // The transport only: sockets, threads, FastCGI params -> HTTP request, response writing.
         .target(
             name: "FastCGI",
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "PortalKit",
             dependencies: [
-                "CSMTP", "CResolver", "CSQLiteSettings",
+                "CSMTP", "CResolver", "CSQLiteSettings", "CEscapeScan",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -80,7 +80,8 @@ public struct JSONWriter: ~Copyable {
     public mutating func key(_ name: StaticString) {
         separate()
         name.withUTF8Buffer { utf8 in
-            assert(!utf8.contains(where: Self.mustEscape), "a key literal that needs escaping: \(name)")
+            assert(EscapeScan.Specials.json.plainPrefix(utf8.baseAddress!, count: utf8.count) == utf8.count,
+                   "a key literal that needs escaping: \(name)")
             output.write(atMost: utf8.count + 3) { out in
                 out[0] = UInt8(ascii: "\"")
                 (out + 1).update(from: utf8.baseAddress!, count: utf8.count)
@@ -233,22 +234,9 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    /// Whether any of eight bytes must be escaped (see `mustEscape`).
-    @inline(__always)
-    private static func wordNeedsEscape(_ word: UInt64) -> Bool {
-        // `"` 0x22 and `&` 0x26 differ only in 0x04; `<` 0x3C and `>` 0x3E only in 0x02.
-        WordScan.containsControl(word) || WordScan.contains(word, UInt8(ascii: "\\"))
-            || WordScan.contains(word, UInt8(ascii: "&"), ignoring: 0x04) || WordScan.contains(word, UInt8(ascii: ">"), ignoring: 0x02)
-    }
-
-    /// Control characters, `"` and `\\` must be escaped; `<` `>` `&` are too, so
-    /// JSON can never close a <script> or start markup if it is embedded in a
-    /// page. The bytes below 64 are a bit mask; above 63 only the backslash.
-    @inline(__always)
-    private static func mustEscape(_ byte: UInt8) -> Bool {
-        let escapedBelow64: UInt64 = 0x5000_0044_FFFF_FFFF
-        return byte < 64 ? (escapedBelow64 &>> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "\\")
-    }
+    // Control characters, `"` and `\\` must be escaped; `<` `>` `&` are too,
+    // so JSON can never close a <script> or start markup if it is embedded in
+    // a page (`EscapeScan.Specials.json`).
 
     private mutating func appendQuoted(_ text: String) {
         // In place, native and small strings alike; a copy only for a bridged one.
@@ -263,13 +251,9 @@ public struct JSONWriter: ~Copyable {
             output.append("\"\"")
             return
         }
-        // Almost every value needs no escaping: found out eight bytes at a
-        // time, it is copied with its quotes in one step.
+        // Almost every value needs no escaping: it is copied with its quotes in one step.
         let count = utf8.count
-        var clean = 0
-        while clean + 8 <= count, !Self.wordNeedsEscape(WordScan.load(source + clean)) { clean += 8 }
-        while clean < count, !Self.mustEscape(source[clean]) { clean += 1 }
-        if clean == count {
+        if EscapeScan.Specials.json.plainPrefix(source, count: count) == count {
             output.write(atMost: count + 2) { out in
                 out[0] = UInt8(ascii: "\"")
                 (out + 1).update(from: source, count: count)
@@ -279,8 +263,7 @@ public struct JSONWriter: ~Copyable {
             return
         }
         output.append(UInt8(ascii: "\""))
-        WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
-                            plain: { output.append($0) }, special: { appendEscaped($0) })
+        EscapeScan.runs(utf8, .json, plain: { output.append($0) }, special: { appendEscaped($0) })
         output.append(UInt8(ascii: "\""))
     }
 

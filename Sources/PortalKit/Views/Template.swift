@@ -406,34 +406,22 @@ struct TemplateRenderer: ~Copyable {
         return value
     }
 
-    /// `&` `<` `>` `"` `'`: enough for text and for quoted attribute values.
-    @inline(__always)
-    private static func mustEscape(_ byte: UInt8) -> Bool {
-        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
-    }
-
-    @inline(__always)
-    private static func wordNeedsEscape(_ word: UInt64) -> Bool {
-        // `"` 0x22, `&` 0x26 and `'` 0x27 are all 0x27 once 0x05 is set (so is `#` 0x23: the
-        // byte-by-byte check sorts that out); `<` 0x3C and `>` 0x3E differ only in 0x02.
-        WordScan.contains(word, 0x27, ignoring: 0x05) || WordScan.contains(word, 0x3E, ignoring: 0x02)
-    }
-
     private mutating func appendEscaped(_ value: TemplateValue) {
         switch value {
         case .string(var string):
             string.withUTF8 { utf8 in
-                WordScan.escapeRuns(utf8, wordMayNeed: Self.wordNeedsEscape, needs: Self.mustEscape,
-                                    plain: { output.append($0) },
-                                    special: { byte in
-                                        switch byte {
-                                        case 0x26: output.append("&amp;")
-                                        case 0x3C: output.append("&lt;")
-                                        case 0x3E: output.append("&gt;")
-                                        case 0x22: output.append("&quot;")
-                                        default: output.append("&#39;")
-                                        }
-                                    })
+                // `&` `<` `>` `"` `'`: enough for text and for quoted attribute values.
+                EscapeScan.runs(utf8, .html,
+                                plain: { output.append($0) },
+                                special: { byte in
+                                    switch byte {
+                                    case 0x26: output.append("&amp;")
+                                    case 0x3C: output.append("&lt;")
+                                    case 0x3E: output.append("&gt;")
+                                    case 0x22: output.append("&quot;")
+                                    default: output.append("&#39;")
+                                    }
+                                })
             }
         case .number(let number):
             output.append(utf8: String(number))

@@ -2,25 +2,56 @@ import Foundation
 import Testing
 @testable import PortalKit
 
-@Suite("Eight bytes at a time: the escapers' fast scan agrees with a byte-by-byte one")
-struct WordScanTests {
-    /// Every byte value at every position of a word of otherwise plain bytes
-    /// (including bytes ≥ 0x80, which must never look like a match).
-    @Test("contains and containsControl are exact", arguments: [UInt8(ascii: "a"), 0x7F, 0x80, 0xFF])
+@Suite("Sixteen bytes at a time: the escapers' scan agrees with a byte-by-byte one")
+struct EscapeScanTests {
+    static func jsonSpecial(_ byte: UInt8) -> Bool {
+        byte < 0x20 || [0x22, 0x5C, 0x26, 0x3C, 0x3E].contains(byte)
+    }
+
+    static func htmlSpecial(_ byte: UInt8) -> Bool {
+        [0x26, 0x3C, 0x3E, 0x22, 0x27].contains(byte)
+    }
+
+    /// Every byte value at every position of texts of otherwise plain bytes,
+    /// across block edges and in the byte-by-byte tail (including bytes ≥ 0x80
+    /// and the near misses of the block test, such as `#`, `$` and `=`).
+    @Test("the plain prefix ends exactly at the first special byte", arguments: [UInt8(ascii: "a"), 0x7F, 0x80, 0xFF, 0x23])
     func exact(_ filler: UInt8) {
-        for position in 0..<8 {
-            for value in 0...255 {
-                var bytes = [UInt8](repeating: filler, count: 8)
-                bytes[position] = UInt8(value)
-                let word = bytes.withUnsafeBufferPointer { WordScan.load($0.baseAddress!) }
-                for probe: UInt8 in [0x22, 0x26, 0x27, 0x3C, 0x3E, 0x5C] {
-                    #expect(WordScan.contains(word, probe) == bytes.contains(probe))
-                }
-                #expect(WordScan.containsControl(word) == bytes.contains { $0 < 0x20 })
-                for (probe, mask): (UInt8, UInt8) in [(0x26, 0x04), (0x3E, 0x02), (0x27, 0x05)] {
-                    #expect(WordScan.contains(word, probe, ignoring: mask) == bytes.contains { $0 | mask == probe })
+        for length in [1, 15, 16, 17, 31, 32, 33, 47] {
+            for position in 0..<length {
+                for value in 0...255 {
+                    var bytes = [UInt8](repeating: filler, count: length)
+                    bytes[position] = UInt8(value)
+                    bytes.withUnsafeBufferPointer { buffer in
+                        let start = buffer.baseAddress!
+                        for (specials, isSpecial) in [(EscapeScan.Specials.json, Self.jsonSpecial),
+                                                      (EscapeScan.Specials.html, Self.htmlSpecial)] {
+                            let expected = bytes.firstIndex(where: isSpecial) ?? length
+                            #expect(specials.plainPrefix(start, count: length) == expected)
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    @Test("runs split text into plain runs and special bytes, in order, losing nothing")
+    func runs() {
+        let text = Array("a \"quoted\" <b>&amp; 'x' — #1 ok\n\u{01}tail of more than sixteen bytes<".utf8)
+        for specials in [EscapeScan.Specials.json, .html] {
+            var rebuilt: [UInt8] = []
+            var specialBytes: [UInt8] = []
+            text.withUnsafeBufferPointer { buffer in
+                EscapeScan.runs(buffer, specials, plain: { run in
+                    #expect(!run.isEmpty && run.allSatisfy { specials == .json ? !Self.jsonSpecial($0) : !Self.htmlSpecial($0) })
+                    rebuilt += run
+                }, special: { byte in
+                    specialBytes.append(byte)
+                    rebuilt.append(byte)
+                })
+            }
+            #expect(rebuilt == text)
+            #expect(specialBytes == text.filter(specials == .json ? Self.jsonSpecial : Self.htmlSpecial))
         }
     }
 
