@@ -1,5 +1,7 @@
 #include "cescape_scan.h"
 
+#include <string.h>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -12,51 +14,84 @@ static inline int html_special(uint8_t byte) {
     return byte == '&' || byte == '<' || byte == '>' || byte == '"' || byte == '\'';
 }
 
-size_t cescape_plain_json_prefix(const uint8_t *bytes, size_t count) {
-    size_t index = 0;
 #if defined(__SSE2__)
-    const __m128i below_space = _mm_set1_epi8(0x1F);
-    const __m128i backslash = _mm_set1_epi8('\\');
+
+/// One bit per byte of the block that JSON escapes.
+static inline unsigned json_mask(__m128i block) {
+    __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block);
     // `"` 0x22 and `&` 0x26 differ in one bit only, as do `<` 0x3C and `>` 0x3E.
-    const __m128i bit_04 = _mm_set1_epi8(0x04), ampersand = _mm_set1_epi8('&');
-    const __m128i bit_02 = _mm_set1_epi8(0x02), greater = _mm_set1_epi8('>');
-    for (; index + 16 <= count; index += 16) {
-        __m128i block = _mm_loadu_si128((const __m128i *)(bytes + index));
-        __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block);
-        __m128i found = _mm_or_si128(
-            _mm_or_si128(control, _mm_cmpeq_epi8(block, backslash)),
-            _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(block, bit_04), ampersand),
-                         _mm_cmpeq_epi8(_mm_or_si128(block, bit_02), greater)));
-        int mask = _mm_movemask_epi8(found);
-        if (mask != 0) return index + (size_t)__builtin_ctz((unsigned)mask);
+    __m128i found = _mm_or_si128(
+        _mm_or_si128(control, _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(block, _mm_set1_epi8(0x04)), _mm_set1_epi8('&')),
+                     _mm_cmpeq_epi8(_mm_or_si128(block, _mm_set1_epi8(0x02)), _mm_set1_epi8('>'))));
+    return (unsigned)_mm_movemask_epi8(found);
+}
+
+/// One bit per byte of the block that HTML may escape: `"` 0x22, `&` 0x26 and
+/// `'` 0x27 are all 0x27 once 0x05 is set, and so is `#` 0x23, which the
+/// caller tells apart byte by byte; `<` 0x3C and `>` 0x3E differ in 0x02.
+static inline unsigned html_candidates(__m128i block) {
+    __m128i found = _mm_or_si128(
+        _mm_cmpeq_epi8(_mm_or_si128(block, _mm_set1_epi8(0x05)), _mm_set1_epi8('\'')),
+        _mm_cmpeq_epi8(_mm_or_si128(block, _mm_set1_epi8(0x02)), _mm_set1_epi8('>')));
+    return (unsigned)_mm_movemask_epi8(found);
+}
+
+/// The last 16 bytes of a text of at least 16 (overlapping what was already
+/// scanned, which is clean), or a short text padded with plain bytes.
+static inline __m128i last_block(const uint8_t *bytes, size_t count, size_t *block_start) {
+    if (count >= 16) {
+        *block_start = count - 16;
+        return _mm_loadu_si128((const __m128i *)(bytes + count - 16));
     }
+    uint8_t padded[16];
+    memset(padded, 'a', sizeof padded);
+    memcpy(padded, bytes, count);
+    *block_start = 0;
+    return _mm_loadu_si128((const __m128i *)padded);
+}
+
 #endif
+
+size_t cescape_plain_json_prefix(const uint8_t *bytes, size_t count) {
+#if defined(__SSE2__)
+    size_t index = 0;
+    for (; index + 16 <= count; index += 16) {
+        unsigned mask = json_mask(_mm_loadu_si128((const __m128i *)(bytes + index)));
+        if (mask != 0) return index + (size_t)__builtin_ctz(mask);
+    }
+    if (index == count) return count;
+    size_t start;
+    unsigned mask = json_mask(last_block(bytes, count, &start));
+    return mask != 0 ? start + (size_t)__builtin_ctz(mask) : count;
+#else
+    size_t index = 0;
     while (index < count && !json_special(bytes[index])) index++;
     return index;
+#endif
 }
 
 size_t cescape_plain_html_prefix(const uint8_t *bytes, size_t count) {
-    size_t index = 0;
 #if defined(__SSE2__)
-    // `"` 0x22, `&` 0x26 and `'` 0x27 are all 0x27 once 0x05 is set, and so
-    // is `#` 0x23: a block with `#` is confirmed byte by byte below.
-    const __m128i bits_05 = _mm_set1_epi8(0x05), apostrophe = _mm_set1_epi8('\'');
-    const __m128i bit_02 = _mm_set1_epi8(0x02), greater = _mm_set1_epi8('>');
+    size_t index = 0;
     for (; index + 16 <= count; index += 16) {
-        __m128i block = _mm_loadu_si128((const __m128i *)(bytes + index));
-        __m128i found = _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(block, bits_05), apostrophe),
-                                     _mm_cmpeq_epi8(_mm_or_si128(block, bit_02), greater));
-        int mask = _mm_movemask_epi8(found);
-        if (mask != 0) {
-            // Only the candidates: a `#` is not special.
-            while (mask != 0) {
-                size_t at = index + (size_t)__builtin_ctz((unsigned)mask);
-                if (html_special(bytes[at])) return at;
-                mask &= mask - 1;
-            }
+        unsigned mask = html_candidates(_mm_loadu_si128((const __m128i *)(bytes + index)));
+        for (; mask != 0; mask &= mask - 1) {
+            size_t at = index + (size_t)__builtin_ctz(mask);
+            if (html_special(bytes[at])) return at;
         }
     }
-#endif
+    if (index == count) return count;
+    size_t start;
+    unsigned mask = html_candidates(last_block(bytes, count, &start));
+    for (; mask != 0; mask &= mask - 1) {
+        size_t at = start + (size_t)__builtin_ctz(mask);
+        if (html_special(bytes[at])) return at;
+    }
+    return count;
+#else
+    size_t index = 0;
     while (index < count && !html_special(bytes[index])) index++;
     return index;
+#endif
 }

@@ -14,11 +14,12 @@ public struct Response: Sendable {
 
     /// A JSON answer; API answers are private to the caller and never cached.
     public static func json(_ status: HTTPResponse.Status = .ok, _ writer: borrowing JSONWriter) -> Response {
-        Response(status: status, headerFields: [
-            .contentType: "application/json; charset=utf-8",
-            .cacheControl: "no-store",
-        ], body: writer.bytes)
+        Response(status: status, headerFields: jsonHeaders, body: writer.bytes)
     }
+
+    // Built once: a literal checks every value's characters on each answer.
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+    private static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
 
     /// A JSON answer written by `body`.
     public static func json(_ status: HTTPResponse.Status = .ok, _ body: (inout JSONWriter) -> Void) -> Response {
@@ -29,10 +30,12 @@ public struct Response: Sendable {
     }
 
     public static func html(_ status: HTTPResponse.Status = .ok, _ html: String) -> Response {
-        Response(status: status, headerFields: [
-            .contentType: "text/html; charset=utf-8",
-            .cacheControl: "no-store",
-        ], body: Array(html.utf8))
+        self.html(status, bytes: Array(html.utf8))
+    }
+
+    /// An HTML answer already rendered to bytes.
+    public static func html(_ status: HTTPResponse.Status = .ok, bytes: [UInt8]) -> Response {
+        Response(status: status, headerFields: htmlHeaders, body: bytes)
     }
 
     public static func noContent() -> Response { Response(status: .noContent) }

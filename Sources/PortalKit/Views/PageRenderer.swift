@@ -16,9 +16,7 @@ struct PageRenderer: Sendable {
         let nonce = RandomToken.base64URL(byteCount: 16)
         var context = context
         context["cspNonce"] = .string(nonce)
-        var response = Response(status: status, headerFields: [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-        ], body: views.render(template, context))
+        var response = Response.html(status, bytes: views.render(template, context))
         response.headerFields[.contentSecurityPolicy] =
             "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-\(nonce)'; img-src 'self' https: data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
