@@ -43,7 +43,7 @@ static char field_keys[MAX_FIELDS][64];
 static size_t field_key_lengths[MAX_FIELDS];
 static char field_labels[MAX_FIELDS][128];
 
-static const char workspace_sql[] = "SELECT id, updated_at, portal_settings_version FROM workspace WHERE slug = ?";
+static const char workspace_sql[] = "SELECT w.id, w.updated_at, w.portal_settings_version, w.custom_domain_revision FROM workspace w WHERE w.slug = ?";
 static const char session_sql[] =
     "SELECT s.id, s.workspace_id, s.customer_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, "
     "s.user_agent, s.client_address, c.id, c.workspace_id, c.email, c.name, c.company_id, c.external_id, "

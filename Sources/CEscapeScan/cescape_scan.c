@@ -14,6 +14,18 @@ static inline int html_special(uint8_t byte) {
     return byte == '&' || byte == '<' || byte == '>' || byte == '"' || byte == '\'';
 }
 
+size_t cescape_plain_json_prefix_bytewise(const uint8_t *bytes, size_t count) {
+    size_t index = 0;
+    while (index < count && !json_special(bytes[index])) index++;
+    return index;
+}
+
+size_t cescape_plain_html_prefix_bytewise(const uint8_t *bytes, size_t count) {
+    size_t index = 0;
+    while (index < count && !html_special(bytes[index])) index++;
+    return index;
+}
+
 #if defined(__SSE2__)
 
 /// One bit per byte of the block that JSON escapes.
@@ -65,9 +77,7 @@ size_t cescape_plain_json_prefix(const uint8_t *bytes, size_t count) {
     unsigned mask = json_mask(last_block(bytes, count, &start));
     return mask != 0 ? start + (size_t)__builtin_ctz(mask) : count;
 #else
-    size_t index = 0;
-    while (index < count && !json_special(bytes[index])) index++;
-    return index;
+    return cescape_plain_json_prefix_bytewise(bytes, count);
 #endif
 }
 
@@ -90,8 +100,6 @@ size_t cescape_plain_html_prefix(const uint8_t *bytes, size_t count) {
     }
     return count;
 #else
-    size_t index = 0;
-    while (index < count && !html_special(bytes[index])) index++;
-    return index;
+    return cescape_plain_html_prefix_bytewise(bytes, count);
 #endif
 }

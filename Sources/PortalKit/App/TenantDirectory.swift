@@ -48,8 +48,14 @@ final class TenantDirectory: Sendable {
     /// The tenant of a verified custom domain; nil for any other name, or
     /// once the domain stopped routing.
     func tenant(customDomain host: String) throws -> PortalTenant? {
-        guard let (domain, revision) = try store.customDomainRoute(hostname: host), domain.isRoutable else { return nil }
-        return try tenant(revision: revision, host: host)
+        guard let (domain, revision) = try store.customDomainRoute(hostname: host), domain.isRoutable,
+              let entry = try entry(revision: revision)
+        else { return nil }
+        // The entry may have been read after the route (a newer revision):
+        // its own domain decides, so a domain released or stopped meanwhile
+        // is not served.
+        guard let current = entry.customDomain, current.hostname == host, current.isRoutable else { return nil }
+        return tenant(entry, host: host)
     }
 
     /// The tenant of a known workspace (operator pages, preview).

@@ -43,7 +43,7 @@ public struct Request: Sendable {
         rawPath = path
         guard path.utf8.first == UInt8(ascii: "/") else { throw HTTPError(.badRequest, "The request path must start with /.") }
         var segments: [String] = []
-        segments.reserveCapacity(6)  // one allocation, not one per doubling
+        if path.utf8.count > 1 { segments.reserveCapacity(6) }  // one allocation, not one per doubling
         var segmentStart = path.utf8.index(after: path.startIndex)
         while segmentStart < path.endIndex {
             let segmentEnd = path.utf8[segmentStart...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex

@@ -234,9 +234,6 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    // Control characters, `"` and `\\` must be escaped; `<` `>` `&` are too,
-    // so JSON can never close a <script> or start markup if it is embedded in
-    // a page (`EscapeScan.Specials.json`).
 
     private mutating func appendQuoted(_ text: String) {
         // In place, native and small strings alike; a copy only for a bridged one.
@@ -253,7 +250,8 @@ public struct JSONWriter: ~Copyable {
         }
         // Almost every value needs no escaping: it is copied with its quotes in one step.
         let count = utf8.count
-        if EscapeScan.Specials.json.plainPrefix(source, count: count) == count {
+        let clean = EscapeScan.Specials.json.plainPrefix(source, count: count)
+        if clean == count {
             output.write(atMost: count + 2) { out in
                 out[0] = UInt8(ascii: "\"")
                 (out + 1).update(from: source, count: count)
@@ -263,7 +261,9 @@ public struct JSONWriter: ~Copyable {
             return
         }
         output.append(UInt8(ascii: "\""))
-        EscapeScan.runs(utf8, .json, plain: { output.append($0) }, special: { appendEscaped($0) })
+        output.append(UnsafeBufferPointer(start: source, count: clean))
+        EscapeScan.runs(UnsafeBufferPointer(rebasing: utf8[clean...]), .json,
+                        plain: { output.append($0) }, special: { appendEscaped($0) })
         output.append(UInt8(ascii: "\""))
     }
 

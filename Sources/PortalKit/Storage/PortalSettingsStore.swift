@@ -9,8 +9,11 @@ public protocol PortalSettingsStore {
     /// Returns the new version.
     func savePortalSettings(_ save: PortalSettingsSave, in workspace: WorkspaceID, at now: Timestamp) throws(StoreError) -> Int64
 
+    /// A fresh read of the workspace's domain, for the DNS check and
+    /// certificate routes that act on it (reads go through the tenant cache).
     func customDomain(in workspace: WorkspaceID) throws(StoreError) -> CustomDomain?
-    /// Entry point: which workspace a hostname belongs to (any status).
+    /// Which workspace a hostname belongs to (any status), for nginx's
+    /// certificate-allowed check.
     func customDomain(hostname: String) throws(StoreError) -> CustomDomain?
     /// Entry point of a request on a custom domain: the domain (any status)
     /// and its workspace's revision, in one statement.

@@ -8,7 +8,8 @@ import CEscapeScan
 enum EscapeScan {
     /// Which bytes an escaper replaces.
     enum Specials {
-        /// Control characters, `"` `\` `&` `<` `>`.
+        /// Control characters, `"` `\` `&` `<` `>`: the last three too, so
+        /// JSON embedded in a page can never close a <script> or start markup.
         case json
         /// `&` `<` `>` `"` `'`.
         case html

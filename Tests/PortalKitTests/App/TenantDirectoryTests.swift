@@ -83,4 +83,32 @@ struct TenantDirectoryTests {
         #expect(released.customDomainRevision > stopped.customDomainRevision)
         #expect(try directory.tenant(resolvedAt: released, host: "acme.portal.localhost")?.customDomain == nil)
     }
+
+    @Test("a domain taken over with INSERT OR REPLACE (which fires no delete trigger) moves its old workspace's revision too")
+    func replacedDomainMovesTheOldOwner() throws {
+        let store = try makeStore()
+        let clock = ManualClock()
+        let acme = try store.createWorkspace(NewWorkspace(slug: "acme", name: "Acme"), at: clock.now())
+        let globex = try store.createWorkspace(NewWorkspace(slug: "globex", name: "Globex"), at: clock.now())
+        var settings = PortalSettings.defaults(for: acme)
+        settings.customDomain = "support.acme.test"
+        _ = try store.savePortalSettings(PortalSettingsSave(
+            document: PortalSettingsDocument.stored(settings), expectedVersion: 0, customDomain: "support.acme.test",
+            newDomainToken: "token", audit: nil), in: acme.id, at: clock.now())
+        let directory = TenantDirectory(store: store)
+        let before = try #require(try store.workspaceRevision(id: acme.id))
+        #expect(try directory.tenant(resolvedAt: before, host: "acme.portal.localhost")?.customDomain != nil)
+
+        try store.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO custom_domain (workspace_id, hostname, verification_token, status, created_at)
+                VALUES (?, 'support.acme.test', 'other', 'pending_dns', 0)
+                """, arguments: [globex.id.rawValue])
+        }
+        let after = try #require(try store.workspaceRevision(id: acme.id))
+        #expect(after.customDomainRevision > before.customDomainRevision)
+        #expect(try directory.tenant(resolvedAt: after, host: "acme.portal.localhost")?.customDomain == nil)
+        #expect(try directory.tenant(workspace: globex.id, host: "globex.portal.localhost")?.customDomain?.hostname
+                == "support.acme.test")
+    }
 }

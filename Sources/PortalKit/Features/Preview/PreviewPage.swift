@@ -130,7 +130,8 @@ struct PreviewPage: Sendable {
             let problems = reader.errors.items.prefix(3).map { "\($0.field) \($0.message)" }.joined(separator: "; ")
             return (saved, "The unsaved settings have problems (\(problems)); showing the saved settings.")
         }
-        return (PortalTenant(workspace: saved.workspace, settings: draft, settingsVersion: saved.settingsVersion, host: host), nil)
+        return (PortalTenant(workspace: saved.workspace, settings: draft, settingsVersion: saved.settingsVersion, host: host,
+                             customDomain: saved.customDomain), nil)
     }
 
     private func pickerCustomers(_ principal: AccountPrincipal, tenant: PortalTenant, selected: String?) throws -> [[String: Any]] {

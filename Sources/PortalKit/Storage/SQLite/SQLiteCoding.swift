@@ -52,9 +52,12 @@ enum SQLiteRows {
     static let workspaceColumns =
         "id, slug, name, issue_statuses, task_statuses, priorities, custom_fields, created_at"
 
-    /// `workspaceColumns` of the table named `prefix` in a join.
-    static func workspaceColumns(prefix: String) -> String {
-        workspaceColumns.split(separator: ", ").map { "\(prefix).\($0)" }.joined(separator: ", ")
+    /// A workspace's revision, as `SQLiteStore.workspaceRevision(_:offset:)` reads it.
+    static let revisionColumns = "id, updated_at, portal_settings_version, custom_domain_revision"
+
+    /// `columns` (a list such as `workspaceColumns`) of the table named `prefix` in a join.
+    static func prefixed(_ columns: String, with prefix: String) -> String {
+        columns.split(separator: ",").map { "\(prefix)." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
     }
 
     static func workspace(_ row: Row) throws -> Workspace {

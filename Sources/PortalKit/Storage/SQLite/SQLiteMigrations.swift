@@ -203,16 +203,23 @@ enum SQLiteMigrations {
     /// writer — moves this counter, which is part of the revision. It is not
     /// `updated_at`: that is shown as the time the settings were saved, and a
     /// DNS check is not a save.
+    ///
+    /// The insert and update triggers run BEFORE the change so they also reach
+    /// a row that `INSERT OR REPLACE` / `UPDATE OR REPLACE` would delete for
+    /// its hostname or workspace (such deletes fire no delete trigger).
     static let v6CustomDomainRevision = """
         ALTER TABLE workspace ADD COLUMN custom_domain_revision INTEGER NOT NULL DEFAULT 0;
-        CREATE TRIGGER custom_domain_revision_insert AFTER INSERT ON custom_domain
-        BEGIN
-            UPDATE workspace SET custom_domain_revision = custom_domain_revision + 1 WHERE id = NEW.workspace_id;
-        END;
-        CREATE TRIGGER custom_domain_revision_update AFTER UPDATE ON custom_domain
+        CREATE TRIGGER custom_domain_revision_insert BEFORE INSERT ON custom_domain
         BEGIN
             UPDATE workspace SET custom_domain_revision = custom_domain_revision + 1
-            WHERE id IN (OLD.workspace_id, NEW.workspace_id);
+            WHERE id = NEW.workspace_id
+               OR id IN (SELECT workspace_id FROM custom_domain WHERE hostname = NEW.hostname);
+        END;
+        CREATE TRIGGER custom_domain_revision_update BEFORE UPDATE ON custom_domain
+        BEGIN
+            UPDATE workspace SET custom_domain_revision = custom_domain_revision + 1
+            WHERE id IN (OLD.workspace_id, NEW.workspace_id)
+               OR id IN (SELECT workspace_id FROM custom_domain WHERE hostname = NEW.hostname);
         END;
         CREATE TRIGGER custom_domain_revision_delete AFTER DELETE ON custom_domain
         BEGIN

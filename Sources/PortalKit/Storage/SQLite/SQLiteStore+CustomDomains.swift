@@ -23,11 +23,6 @@ extension SQLiteStore {
             certificateAttempts: row.int(o + 19))
     }
 
-    /// `customDomainColumns` of the table named `prefix` in a join.
-    static func customDomainColumns(prefix: String) -> String {
-        customDomainColumns.split(separator: ", ").map { "\(prefix).\($0)" }.joined(separator: ", ")
-    }
-
     private static let customDomainByWorkspaceSQL = "SELECT \(customDomainColumns) FROM custom_domain WHERE workspace_id = ?"
     private static let customDomainByHostnameSQL = "SELECT \(customDomainColumns) FROM custom_domain WHERE hostname = ?"
 
@@ -48,7 +43,7 @@ extension SQLiteStore {
     }
 
     private static let customDomainRouteSQL = """
-        SELECT \(customDomainColumns(prefix: "d")), \(revisionColumns(prefix: "w"))
+        SELECT \(SQLiteRows.prefixed(customDomainColumns, with: "d")), \(SQLiteRows.prefixed(SQLiteRows.revisionColumns, with: "w"))
         FROM custom_domain d JOIN workspace w ON w.id = d.workspace_id
         WHERE d.hostname = ?
         """

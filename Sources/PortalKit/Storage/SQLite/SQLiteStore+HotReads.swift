@@ -8,8 +8,8 @@ extension SQLiteStore {
     // MARK: Workspaces
 
     // SQL built once: the text is also the key of the connection's statement cache.
-    private static let revisionBySlugSQL = "SELECT \(revisionColumns(prefix: "w")) FROM workspace w WHERE w.slug = ?"
-    private static let revisionByIDSQL = "SELECT \(revisionColumns(prefix: "w")) FROM workspace w WHERE w.id = ?"
+    private static let revisionBySlugSQL = "SELECT \(SQLiteRows.revisionColumns) FROM workspace WHERE slug = ?"
+    private static let revisionByIDSQL = "SELECT \(SQLiteRows.revisionColumns) FROM workspace WHERE id = ?"
 
     public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
@@ -23,12 +23,7 @@ extension SQLiteStore {
         }
     }
 
-    /// The columns of a workspace's revision, as `workspaceRevision(_:offset:)` reads them.
-    static func revisionColumns(prefix p: String) -> String {
-        "\(p).id, \(p).updated_at, \(p).portal_settings_version, \(p).custom_domain_revision"
-    }
-
-    /// A workspace's revision (`revisionColumns`) from `offset` on.
+    /// A workspace's revision (`SQLiteRows.revisionColumns`) from `offset` on.
     static func workspaceRevision(_ row: SQLiteRow, offset o: Int32) -> WorkspaceRevision {
         WorkspaceRevision(id: WorkspaceID(row.int64(o)), updatedAt: row.int64(o + 1), settingsVersion: row.int64(o + 2),
                           customDomainRevision: row.int64(o + 3))
@@ -53,8 +48,8 @@ extension SQLiteStore {
     }
 
     private static let tenantSnapshotSQL = """
-        SELECT \(SQLiteRows.workspaceColumns(prefix: "w")), w.portal_settings, \(revisionColumns(prefix: "w")),
-               \(customDomainColumns(prefix: "d"))
+        SELECT \(SQLiteRows.prefixed(SQLiteRows.workspaceColumns, with: "w")), w.portal_settings,
+               \(SQLiteRows.prefixed(SQLiteRows.revisionColumns, with: "w")), \(SQLiteRows.prefixed(customDomainColumns, with: "d"))
         FROM workspace w LEFT JOIN custom_domain d ON d.workspace_id = w.id
         WHERE w.id = ?
         """
@@ -79,7 +74,7 @@ extension SQLiteStore {
     private static let apiKeySQL = """
         SELECT k.id, k.workspace_id, k.name, k.operator_id, k.display_prefix, k.permissions, k.created_at, k.revoked_at,
                o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
-               \(revisionColumns(prefix: "w"))
+               \(SQLiteRows.prefixed(SQLiteRows.revisionColumns, with: "w"))
         FROM api_key k JOIN workspace w ON w.id = k.workspace_id
         LEFT JOIN operator o ON o.workspace_id = k.workspace_id AND o.id = k.operator_id
         WHERE k.token_hash = ?
@@ -102,7 +97,7 @@ extension SQLiteStore {
     private static let operatorSessionSQL = """
         SELECT s.id, s.workspace_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
                o.id, o.workspace_id, o.email, o.name, o.role, o.permissions, o.created_at,
-               \(revisionColumns(prefix: "w"))
+               \(SQLiteRows.prefixed(SQLiteRows.revisionColumns, with: "w"))
         FROM operator_session s JOIN operator o ON o.workspace_id = s.workspace_id AND o.id = s.operator_id
         JOIN workspace w ON w.id = s.workspace_id
         WHERE s.token_hash = ?
@@ -124,7 +119,7 @@ extension SQLiteStore {
     // SQL built once: the text is also the key of the connection's statement cache.
     private static let portalSessionSQL = """
         SELECT s.id, s.workspace_id, s.customer_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
-               s.user_agent, s.client_address, \(customerColumns(prefix: "c"))
+               s.user_agent, s.client_address, \(SQLiteRows.prefixed(SQLiteRows.customerColumns, with: "c"))
         FROM portal_session s JOIN customer c ON c.workspace_id = s.workspace_id AND c.id = s.customer_id
         WHERE s.token_hash = ? AND s.workspace_id = ?
         """
@@ -265,10 +260,6 @@ extension SQLiteStore {
         return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), companyName: row.optionalText(15))
     }
 
-    private static func customerColumns(prefix: String) -> String {
-        SQLiteRows.customerColumns.split(separator: ",").map { "\(prefix)." + $0.trimmingCharacters(in: .whitespaces) }
-            .joined(separator: ", ")
-    }
 
     static func customer(_ row: SQLiteRow, offset o: Int32) -> Customer {
         Customer(
