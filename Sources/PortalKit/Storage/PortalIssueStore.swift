@@ -57,15 +57,25 @@ public struct PortalIssueDetail: Sendable, Equatable {
     public var customFieldKeys: [String]
     public var requesterName: Bool
     public var companyName: Bool
+    /// False: the description is left unread (empty).
+    public var description: Bool
 
-    public init(tags: Bool, customFieldKeys: [String], requesterName: Bool = true, companyName: Bool = true) {
+    public init(tags: Bool, customFieldKeys: [String], requesterName: Bool = true, companyName: Bool = true,
+                description: Bool = true) {
         self.tags = tags
         self.customFieldKeys = customFieldKeys
         self.requesterName = requesterName
         self.companyName = companyName
+        self.description = description
     }
 
     public static let none = PortalIssueDetail(tags: false, customFieldKeys: [], requesterName: false, companyName: false)
+
+    /// What a page's list of issues shows: reference, title, status and
+    /// dates. Decoding the description, tags and custom fields of every row
+    /// for nothing was a sixth of the HTML list page's instructions.
+    public static let summary = PortalIssueDetail(tags: false, customFieldKeys: [], requesterName: false, companyName: false,
+                                                  description: false)
 }
 
 /// The portal list's order: most recently updated first, then by id.

@@ -109,7 +109,7 @@ struct ProjectionTests {
         let customer = try t.store.createCustomer(NewCustomer(email: EmailAddress("kim@typed.test")!, name: "Kim", portalAccess: .member),
                                                   in: workspace.id, at: now)
         // Non-ASCII and escaped text take the parser's slower paths.
-        let issue = try t.store.createIssue(NewIssue(title: "Typed", status: "open", customFields: [
+        let issue = try t.store.createIssue(NewIssue(title: "Typed", description: "Details", status: "open", customFields: [
             "plan": "Prö \"gold\" ✓", "seats": 12, "ratio": 1.5, "urgent": true, "areas": ["api", "ui"], "due": "2027-01-31",
             "score": 424_242, "note": nil,
         ], requesterID: customer.id), in: workspace.id, at: now)
@@ -140,6 +140,13 @@ struct ProjectionTests {
                                                              detail: PortalIssueDetail(tags: false, customFieldKeys: ["seats", "plan", "note"])),
                                             in: workspace.id)
         #expect(rows.items.map(\.issue.customFields) == [["seats": 12, "plan": "Prö \"gold\" ✓"]])
+        #expect(rows.items.map(\.issue.description) == ["Details"])
+        // A page's list reads the summary: the row's own columns, no description or custom fields.
+        let summary = try t.store.portalIssues(PortalIssueQuery(scope: .requester(customer.id), limit: 10, detail: .summary),
+                                               in: workspace.id)
+        #expect(summary.items.map(\.issue.ref) == [issue.ref] && summary.items.map(\.issue.title) == ["Typed"])
+        #expect(summary.items.map(\.issue.description) == [""] && summary.items.map(\.issue.customFields) == [[:]])
+        #expect(summary.items.map(\.issue.updatedAt) == [issue.updatedAt] && summary.items.map(\.issue.status) == ["open"])
     }
 
     @Test("a page of issues is the same JSON as its issues written one by one, editable fields included")

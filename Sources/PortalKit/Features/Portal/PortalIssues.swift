@@ -62,7 +62,9 @@ struct PortalIssues: Sendable {
         "portal|\(principal.customer.id)|\(status ?? "")|\(search ?? "")"
     }
 
-    func list(_ request: ListRequest, for principal: CustomerPrincipal) throws -> ListResult {
+    /// A page of the issues the principal may see, each read in `detail`
+    /// (by default everything the portal shows them).
+    func list(_ request: ListRequest, for principal: CustomerPrincipal, detail: PortalIssueDetail? = nil) throws -> ListResult {
         guard let scope = principal.scope else { throw Self.noAccess }
         var statuses: [String]?
         if let label = request.statusLabel {
@@ -77,7 +79,7 @@ struct PortalIssues: Sendable {
         }
         let page = try store.portalIssues(
             PortalIssueQuery(scope: scope, statuses: statuses, searchTerms: Self.searchTerms(request.search),
-                             limit: request.limit, after: after, detail: Self.detail(principal)),
+                             limit: request.limit, after: after, detail: detail ?? Self.detail(principal)),
             in: principal.workspace.id)
         let projection = CustomerProjection(principal)
         var next: String?

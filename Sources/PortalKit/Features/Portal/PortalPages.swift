@@ -107,7 +107,8 @@ struct PortalPages: Sendable {
         var context = chrome(principal, links: links, preview: preview)
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
         let request = try PortalIssues.listRequest(query, principal: principal)
-        let result = try issues.list(request, for: principal)
+        // Rows show reference, title, status and time only (`PortalViewModels.listRow`).
+        let result = try issues.list(request, for: principal, detail: .summary)
         let projection = CustomerProjection(principal)
         context["issues"] = .list(result.map { PortalViewModels.listRow($0, links: links) })
         context["hasIssues"] = .bool(!result.isEmpty)

@@ -252,7 +252,7 @@ extension SQLiteStore {
     private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
         let issue = Issue(
             id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
-            description: row.text(4), status: row.text(5), priority: row.optionalText(6),
+            description: detail.description ? row.text(4) : "", status: row.text(5), priority: row.optionalText(6),
             tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [],
             customFields: detail.customFieldKeys.isEmpty ? [:] : row.jsonMembers(detail.customFieldKeys, ofColumn: 8),
             requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
