@@ -55,5 +55,24 @@ public struct IssueRef: Hashable, Sendable, CustomStringConvertible {
         self.number = number
     }
 
-    public var description: String { Self.prefix + String(number) }
+    /// Written in place: every row of a list names its issue, and joining
+    /// two strings cost ~470 instructions a row. Up to eleven digits the
+    /// result is a small string, with no allocation at all.
+    public var description: String {
+        var digits = number.magnitude
+        var count = 1
+        while digits >= 10 { digits /= 10; count += 1 }
+        let prefix = Self.prefix.utf8
+        let length = prefix.count + (number < 0 ? 1 : 0) + count
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            _ = buffer.initialize(from: prefix)
+            if number < 0 { buffer[prefix.count] = UInt8(ascii: "-") }
+            var remaining = number.magnitude
+            for position in stride(from: length - 1, through: length - count, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            return length
+        }
+    }
 }

@@ -93,6 +93,9 @@ struct NamingTests {
     @Test("refs parse case-insensitively and print canonically")
     func refs() {
         #expect(IssueRef("iss-1042")?.description == "ISS-1042")
+        for number: Int64 in [1, 9, 10, 99, 100, 1042, 99_999_999_999, 100_000_000_000, .max, -7, .min + 1] {
+            #expect(IssueRef(number: number).description == "ISS-" + String(number))
+        }
         #expect(IssueRef("ISS-0") == nil)
         #expect(IssueRef("ISS-") == nil)
         #expect(IssueRef("1042") == nil)
