@@ -1,11 +1,14 @@
-"""What bench/run and bench/profile share: the development hosts, the release
-binaries and the benchmark dataset, so both measure the same thing."""
+"""What bench/run, bench/profile and bench/sign-in share: the development
+hosts, the release binaries, the benchmark dataset (so they measure the same
+thing) and waiting for the services they start."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,6 +23,26 @@ def log(message: str) -> None:
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, check=True, text=True, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, poll: float = 0.05):
+    """The first true value of `predicate` (OSError counts as not yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(poll)
+    raise SystemExit(f"bench: timed out waiting for {what}")
 
 
 def release_binaries(given: str | None) -> Path:
