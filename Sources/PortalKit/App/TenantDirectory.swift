@@ -48,13 +48,11 @@ final class TenantDirectory: Sendable {
     /// The tenant of a verified custom domain; nil for any other name, or
     /// once the domain stopped routing.
     func tenant(customDomain host: String) throws -> PortalTenant? {
-        guard let (domain, revision) = try store.customDomainRoute(hostname: host), domain.isRoutable,
-              let entry = try entry(revision: revision)
+        // The entry's own domain decides (it may be newer than the revision
+        // read here): a domain released or stopped meanwhile is not served.
+        guard let revision = try store.workspaceRevision(customDomain: host), let entry = try entry(revision: revision),
+              let domain = entry.customDomain, domain.hostname == host, domain.isRoutable
         else { return nil }
-        // The entry may have been read after the route (a newer revision):
-        // its own domain decides, so a domain released or stopped meanwhile
-        // is not served.
-        guard let current = entry.customDomain, current.hostname == host, current.isRoutable else { return nil }
         return tenant(entry, host: host)
     }
 

@@ -234,7 +234,6 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-
     private mutating func appendQuoted(_ text: String) {
         // In place, native and small strings alike; a copy only for a bridged one.
         if text.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) == nil {

@@ -15,9 +15,6 @@ public protocol PortalSettingsStore {
     /// Which workspace a hostname belongs to (any status), for nginx's
     /// certificate-allowed check.
     func customDomain(hostname: String) throws(StoreError) -> CustomDomain?
-    /// Entry point of a request on a custom domain: the domain (any status)
-    /// and its workspace's revision, in one statement.
-    func customDomainRoute(hostname: String) throws(StoreError) -> (domain: CustomDomain, revision: WorkspaceRevision)?
     /// Every workspace's domain, for the DNS and certificate jobs (which work across workspaces by nature).
     func allCustomDomains() throws(StoreError) -> [CustomDomain]
     /// Saves what a check or the certificate job learnt, unless the workspace

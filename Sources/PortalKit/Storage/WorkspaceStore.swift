@@ -8,6 +8,10 @@ public protocol WorkspaceStore {
     /// definition and settings are (for caches).
     func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision?
     func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision?
+    /// Entry point of a request on a custom domain: the revision of the
+    /// workspace that claimed the hostname (in any status; the domain itself
+    /// is kept with the workspace's cached settings).
+    func workspaceRevision(customDomain hostname: String) throws(StoreError) -> WorkspaceRevision?
 }
 
 /// Changes whenever a workspace's definition, portal settings or custom

@@ -42,20 +42,6 @@ extension SQLiteStore {
         }
     }
 
-    private static let customDomainRouteSQL = """
-        SELECT \(SQLiteRows.prefixed(customDomainColumns, with: "d")), \(SQLiteRows.prefixed(SQLiteRows.revisionColumns, with: "w"))
-        FROM custom_domain d JOIN workspace w ON w.id = d.workspace_id
-        WHERE d.hostname = ?
-        """
-
-    public func customDomainRoute(hostname: String) throws(StoreError) -> (domain: CustomDomain, revision: WorkspaceRevision)? {
-        try readers.read { connection in
-            try connection.first(Self.customDomainRouteSQL, [.text(hostname)]) {
-                (Self.customDomain($0), Self.workspaceRevision($0, offset: 20))
-            }
-        }
-    }
-
     public func allCustomDomains() throws(StoreError) -> [CustomDomain] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.customDomainColumns) FROM custom_domain ORDER BY hostname").map { Self.customDomain($0) }

@@ -10,6 +10,10 @@ extension SQLiteStore {
     // SQL built once: the text is also the key of the connection's statement cache.
     private static let revisionBySlugSQL = "SELECT \(SQLiteRows.revisionColumns) FROM workspace WHERE slug = ?"
     private static let revisionByIDSQL = "SELECT \(SQLiteRows.revisionColumns) FROM workspace WHERE id = ?"
+    private static let revisionByCustomDomainSQL = """
+        SELECT \(SQLiteRows.prefixed(SQLiteRows.revisionColumns, with: "w"))
+        FROM custom_domain d JOIN workspace w ON w.id = d.workspace_id WHERE d.hostname = ?
+        """
 
     public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
@@ -20,6 +24,12 @@ extension SQLiteStore {
     public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
             try connection.first(Self.revisionByIDSQL, [.integer(id.rawValue)]) { Self.workspaceRevision($0, offset: 0) }
+        }
+    }
+
+    public func workspaceRevision(customDomain hostname: String) throws(StoreError) -> WorkspaceRevision? {
+        try readers.read { connection in
+            try connection.first(Self.revisionByCustomDomainSQL, [.text(hostname)]) { Self.workspaceRevision($0, offset: 0) }
         }
     }
 
