@@ -28,7 +28,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 WAIT_SECONDS = 15
@@ -75,10 +75,25 @@ def wait_loaded(driver):
     WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def is_detached(element) -> bool:
+    """Whether the element's page was replaced. Chrome reports it either as a
+    stale element or, mid-navigation, as an inspector error ("Node with given
+    id does not belong to the document"), which `staleness_of` does not catch."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 def click_and_wait(driver, element):
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda _: is_detached(old))
     wait_loaded(driver)
 
 
