@@ -11,7 +11,7 @@ public struct Issue: Sendable, Equatable {
     public var priority: String?
     public var tags: [String]
     /// Values of the workspace's custom fields, by field key.
-    public var customFields: [String: JSONValue]
+    public var customFields: CustomFieldValues
     public var requesterID: CustomerID
     public var companyID: CompanyID?
     /// The portal form the issue was created through, if any.
@@ -20,7 +20,7 @@ public struct Issue: Sendable, Equatable {
     public var updatedAt: Timestamp
 
     public init(id: IssueID, workspaceID: WorkspaceID, number: Int64, title: String, description: String, status: String,
-                priority: String?, tags: [String], customFields: [String: JSONValue], requesterID: CustomerID,
+                priority: String?, tags: [String], customFields: CustomFieldValues, requesterID: CustomerID,
                 companyID: CompanyID?, formKey: String?, createdAt: Timestamp, updatedAt: Timestamp) {
         self.id = id
         self.workspaceID = workspaceID

@@ -20,19 +20,24 @@ struct JSONParser {
         return value
     }
 
-    /// The members of a JSON object whose keys are among `keys`. The others
-    /// are parsed (the document must be valid JSON, and the kept keys unique)
-    /// but dropped, and no String is made of their keys: an issue row holds
-    /// every custom field and a portal page shows a few. Keys match by their
-    /// UTF-8 bytes, escaped or not.
-    static func members(_ keys: [String], ofObject bytes: [UInt8]) throws(JSONValue.ParseError) -> [String: JSONValue] {
+    /// Calls `found` with each member of a JSON object whose key is among
+    /// `keys`: the key's index in `keys` and the value. The others are parsed
+    /// (the document must be valid JSON) but dropped, and no String is made of
+    /// their keys: an issue row holds every custom field and a portal page
+    /// shows a few. Keys match by their UTF-8 bytes, escaped or not. `found`
+    /// returns false for a key it already has, which makes the document
+    /// invalid (a duplicate key).
+    static func members(among keys: [String], ofObject bytes: [UInt8],
+                        found: (Int, JSONValue) -> Bool) throws(JSONValue.ParseError) {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-        let members = try parser.parseMembers(keeping: keys)
+        try parser.parseMembers(among: keys) { key, value in
+            guard case .among(let index) = key else { return true }
+            return found(index, value)
+        }
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected content after the JSON value") }
-        return members
     }
 
     private func error(_ message: String) -> JSONValue.ParseError {
@@ -78,31 +83,54 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONValue.ParseError) -> JSONValue {
-        .object(try parseMembers(keeping: nil))
+        var object = [String: JSONValue](minimumCapacity: 4)
+        try parseMembers(among: nil) { key, value in
+            guard case .named(let name) = key else { return true }
+            return object.updateValue(value, forKey: name) == nil
+        }
+        return .object(object)
     }
 
-    /// Every member of the object at `index`, or those among `keys` only.
-    private mutating func parseMembers(keeping keys: [String]?) throws(JSONValue.ParseError) -> [String: JSONValue] {
+    /// A member's key as `parseMembers` reports it.
+    private enum MemberKey {
+        /// Every key is kept, by name.
+        case named(String)
+        /// The index of the key among those kept.
+        case among(Int)
+        /// A key not among those kept.
+        case dropped
+    }
+
+    /// Reports every member of the object at `index` to `add`, each key by
+    /// name, or by its index among `keys` when they are given. `add` returns
+    /// false for a duplicate key.
+    private mutating func parseMembers(among keys: [String]?,
+                                       _ add: (MemberKey, JSONValue) -> Bool) throws(JSONValue.ParseError) {
         try enter()
         index += 1
-        var object = [String: JSONValue](minimumCapacity: keys?.count ?? 4)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return object
+            return
         }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
-            let key: String?
-            if let keys { key = try parseKey(among: keys).map { keys[$0] } } else { key = try parseString() }
+            let key: MemberKey
+            if let keys { key = try parseKey(among: keys).map(MemberKey.among) ?? .dropped } else { key = .named(try parseString()) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if let key, object.updateValue(value, forKey: key) != nil { throw error("duplicate key \"\(key)\"") }
+            guard add(key, value) else {
+                switch key {
+                case .named(let name): throw error("duplicate key \"\(name)\"")
+                case .among(let kept): throw error("duplicate key \"\(keys![kept])\"")
+                case .dropped: throw error("duplicate key")
+                }
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -112,7 +140,7 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
             index += 1
             depth -= 1
-            return object
+            return
         }
     }
 

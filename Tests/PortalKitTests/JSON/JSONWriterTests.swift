@@ -160,22 +160,39 @@ struct JSONParserTests {
     @Test("members of an object: only the listed keys are kept, whatever their spelling in the document")
     func membersKeepsListedKeys() throws {
         let document = #"{ "a": 1, "b": "x", "c": [1, {"d": null}], "\u00e9t\u00e9": true, "zz\"q": 2 }"#
-        let kept = try JSONParser.members(["c", "a", "été", "zz\"q", "missing"], ofObject: Array(document.utf8))
+        let kept = try Self.members(["c", "a", "été", "zz\"q", "missing"], of: document)
         #expect(kept == ["a": 1, "c": [1, ["d": nil]], "été": true, "zz\"q": 2])
-        #expect(try JSONParser.members([], ofObject: Array(document.utf8)) == [:])
-        #expect(try JSONParser.members(["a"], ofObject: Array("{}".utf8)) == [:])
+        #expect(try Self.members([], of: document) == [:])
+        #expect(try Self.members(["a"], of: "{}") == [:])
+    }
+
+    @Test("members of an object: a kept key seen twice is refused, a dropped one is not checked")
+    func membersRefusesDuplicateKeptKeys() throws {
+        #expect(throws: JSONValue.ParseError.self) { try Self.members(["a"], of: #"{"a":1,"b":2,"a":3}"#) }
+        #expect(try Self.members(["a"], of: #"{"b":1,"a":2,"b":3}"#) == ["a": 2])
+    }
+
+    /// What `JSONParser.members` reports, by key; a key seen twice is a duplicate.
+    private static func members(_ keys: [String], of text: String) throws(JSONValue.ParseError) -> [String: JSONValue] {
+        var found: [String: JSONValue] = [:]
+        try JSONParser.members(among: keys, ofObject: Array(text.utf8)) { index, value in
+            found.updateValue(value, forKey: keys[index]) == nil
+        }
+        return found
     }
 
     @Test("members of an object: the whole document must still be valid", arguments: [
         #"{"a":1,"b":tru}"#, #"{"a":1,"a":2}"#, "[1]", #"{"a":1} x"#, #"{"a":1,}"#, "{\"b\":\"\u{01}\"}", "{\"a\u{01}\":1}", "",
     ])
     func membersRefusesInvalidDocuments(_ text: String) {
-        #expect(throws: JSONValue.ParseError.self) { try JSONParser.members(["a"], ofObject: Array(text.utf8)) }
+        #expect(throws: JSONValue.ParseError.self) { try Self.members(["a"], of: text) }
     }
 
     @Test("members of an object: a key that is not UTF-8 is refused even when it is not kept")
     func membersRefusesInvalidUTF8Keys() {
-        #expect(throws: JSONValue.ParseError.self) { try JSONParser.members(["a"], ofObject: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) }
+        #expect(throws: JSONValue.ParseError.self) {
+            try JSONParser.members(among: ["a"], ofObject: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) { _, _ in true }
+        }
     }
 
     @Test("invalid UTF-8 inside a string is refused")

@@ -122,7 +122,7 @@ enum SQLiteRows {
         Issue(
             id: IssueID(row[0]), workspaceID: WorkspaceID(row[1]), number: row[2], title: row[3], description: row[4],
             status: row[5], priority: row[6], tags: SQLiteCoding.stringArray(from: row[7]),
-            customFields: SQLiteCoding.jsonObject(from: row[8]), requesterID: CustomerID(row[9]),
+            customFields: CustomFieldValues(SQLiteCoding.jsonObject(from: row[8])), requesterID: CustomerID(row[9]),
             companyID: (row[10] as Int64?).map(CompanyID.init), formKey: row[11],
             createdAt: Timestamp(millisecondsSinceEpoch: row[12]), updatedAt: Timestamp(millisecondsSinceEpoch: row[13]))
     }

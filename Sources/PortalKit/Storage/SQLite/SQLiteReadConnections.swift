@@ -219,14 +219,24 @@ struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    /// The members named `keys` of a column holding a JSON object (an
-    /// issue's custom field values); `[:]` if it holds anything else. A
-    /// stored `null` is no value, as it was when SQLite extracted them.
-    func jsonMembers(_ keys: [String], ofColumn column: Int32) -> [String: JSONValue] {
-        guard let pointer = sqlite3_column_text(statement, column) else { return [:] }
+    /// The custom field values named `keys` in a column holding an issue's
+    /// JSON object of them; none if it holds anything else. A stored `null`
+    /// is no value, as it was when SQLite extracted them.
+    func customFieldValues(_ keys: [String], ofColumn column: Int32) -> CustomFieldValues {
+        guard let pointer = sqlite3_column_text(statement, column) else { return CustomFieldValues() }
         let bytes = Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
-        guard let members = try? JSONParser.members(keys, ofObject: bytes) else { return [:] }
-        return members.values.contains(.null) ? members.filter { $0.value != .null } : members
+        var values = CustomFieldValues(capacity: keys.count)
+        var sawNull = false
+        do {
+            try JSONParser.members(among: keys, ofObject: bytes) { index, value in
+                sawNull = sawNull || value == .null
+                return values.insertNew(keys[index], value)
+            }
+        } catch {
+            return CustomFieldValues()
+        }
+        if sawNull { values.removeNulls() }
+        return values
     }
 }
 

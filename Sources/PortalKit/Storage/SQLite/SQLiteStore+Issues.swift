@@ -22,7 +22,7 @@ extension SQLiteStore {
                                  requester.companyID?.rawValue, new.formKey, now.databaseValue, now.databaseValue])
             return Issue(id: IssueID(db.lastInsertedRowID), workspaceID: workspace, number: number, title: new.title,
                          description: new.description, status: new.status, priority: new.priority, tags: new.tags,
-                         customFields: new.customFields, requesterID: requester.id, companyID: requester.companyID,
+                         customFields: CustomFieldValues(new.customFields), requesterID: requester.id, companyID: requester.companyID,
                          formKey: new.formKey, createdAt: now, updatedAt: now)
         }
     }
@@ -84,7 +84,7 @@ extension SQLiteStore {
                 UPDATE issue SET title = ?, description = ?, status = ?, priority = ?, tags = ?, custom_fields = ?, updated_at = ?
                 WHERE workspace_id = ? AND id = ?
                 """, arguments: [issue.title, issue.description, issue.status, issue.priority,
-                                 SQLiteCoding.stringArray(issue.tags), JSONValue.object(issue.customFields).serialized,
+                                 SQLiteCoding.stringArray(issue.tags), JSONValue.object(issue.customFields.jsonObject).serialized,
                                  now.databaseValue, workspace.rawValue, id.rawValue])
             return issue
         }
