@@ -106,23 +106,25 @@ public final class PortalApplication: Sendable {
     }
 
     private func route(_ request: Request) throws -> Response {
-        let surface: Surface
-        var tenant: PortalTenant?
-        if request.pathSegments.first == "internal" {
-            surface = .internal
-        } else {
-            switch hosts.classify(request.host) {
-            case .app:
-                surface = .app
-            case .portal(let slug):
-                tenant = try enabledPortal(tenants.tenant(slug: slug, host: request.host))
-                surface = .portal
-            case .other(let host):
-                // A verified custom domain is its workspace's portal.
-                tenant = try enabledPortal(tenants.tenant(customDomain: host))
-                surface = .portal
+        if request.pathSegments.first == "internal" { return try dispatch(request, surface: .internal, tenant: nil) }
+        switch hosts.classify(request.host) {
+        case .app:
+            return try dispatch(request, surface: .app, tenant: nil)
+        case .portal(let slug):
+            // A portal request reads its tenant, the customer's session and the
+            // data: one snapshot for the three costs one read transaction.
+            return try store.withReadSnapshot {
+                try dispatch(request, surface: .portal, tenant: enabledPortal(tenants.tenant(slug: slug, host: request.host)))
+            }
+        case .other(let host):
+            // A verified custom domain is its workspace's portal.
+            return try store.withReadSnapshot {
+                try dispatch(request, surface: .portal, tenant: enabledPortal(tenants.tenant(customDomain: host)))
             }
         }
+    }
+
+    private func dispatch(_ request: Request, surface: Surface, tenant: PortalTenant?) throws -> Response {
         switch router.match(surface: surface, method: request.method, path: request.pathSegments) {
         case .notFound:
             throw HTTPError.notFound

@@ -8,6 +8,11 @@
 public protocol PortalStore: WorkspaceStore, OperatorStore, APIKeyStore, CompanyStore, CustomerStore, IssueStore,
     AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, MailStore, SignInStore, Sendable
 {
+    /// Runs `body` so that the store's reads on this thread see one state of
+    /// the database, as one read transaction would, until a write of this
+    /// thread: the reads after it see the write. A portal request runs inside
+    /// one, so its tenant, session and data agree, and it pays for one transaction.
+    func withReadSnapshot<T>(_ body: () throws -> T) rethrows -> T
     /// Succeeds when the database answers a trivial query.
     func checkHealth() throws(StoreError)
     /// Releases connections; the store is unusable afterwards.

@@ -9,9 +9,9 @@ import GRDBSQLite
 /// (dispatch queues, a deferred transaction, savepoint bookkeeping) — more
 /// than the query itself. Requests instead borrow a connection of their own
 /// for one call, run prepared statements it keeps (`SQLITE_PREPARE_PERSISTENT`),
-/// and give it back. Each statement runs in SQLite's own implicit read
-/// transaction; WAL lets them run beside the writer. Writes and migrations
-/// stay on GRDB.
+/// and give it back. Outside a snapshot (below) each statement runs in
+/// SQLite's own implicit read transaction; WAL lets them run beside the
+/// writer. Writes and migrations stay on GRDB.
 final class SQLiteReadConnections: Sendable {
     private let path: String
     private let idle = SpinningLock<[RawSQLiteConnection]>([])
@@ -21,13 +21,66 @@ final class SQLiteReadConnections: Sendable {
     }
 
     func read<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
-        let connection: RawSQLiteConnection
-        if let reused = idle.withLock({ $0.popLast() }) {
-            connection = reused
-        } else {
-            connection = try RawSQLiteConnection(readOnlyPath: path)
+        if let snapshot = ReadSnapshot.current(of: self) {
+            let connection: RawSQLiteConnection
+            if let held = snapshot.connection { connection = held } else { connection = try borrow() }
+            snapshot.connection = connection
+            if !connection.isInsideTransaction { try connection.execute("BEGIN") }
+            return try run(body, on: connection)
         }
-        defer { idle.withLock { $0.append(connection) } }
+        let connection = try borrow()
+        defer { giveBack(connection) }
+        return try run(body, on: connection)
+    }
+
+    /// Runs `body` with every `read` of this thread on one connection and in
+    /// one read transaction, so they see one state of the database: a portal
+    /// request's tenant, session and data cost one transaction instead of
+    /// three (SQLite takes and drops a WAL read lock, two `fcntl` calls, for
+    /// each). The transaction begins at the first read and ends at `endSnapshot`
+    /// (the store calls it after each write of this thread, so the next read
+    /// sees the write) or when `body` returns. Nested calls join the outer one.
+    func withSnapshot<T>(_ body: () throws -> T) rethrows -> T {
+        guard ReadSnapshot.current(of: self) == nil else { return try body() }
+        let snapshot = ReadSnapshot(owner: self)
+        let outer = ReadSnapshot.install(snapshot)
+        defer {
+            ReadSnapshot.restore(outer)
+            if let connection = snapshot.connection {
+                if Self.endTransaction(on: connection) { giveBack(connection) } else { connection.close() }
+            }
+        }
+        return try body()
+    }
+
+    /// Ends this thread's snapshot transaction, if one is open; the next read
+    /// begins a new one.
+    func endSnapshot() {
+        guard let snapshot = ReadSnapshot.current(of: self), let connection = snapshot.connection else { return }
+        if !Self.endTransaction(on: connection) {
+            snapshot.connection = nil
+            connection.close()
+        }
+    }
+
+    /// Ends a read transaction; false if the connection is still inside one
+    /// and must not be reused (it would keep reading an old state forever).
+    private static func endTransaction(on connection: RawSQLiteConnection) -> Bool {
+        guard connection.isInsideTransaction else { return true }
+        if (try? connection.execute("COMMIT")) == nil { try? connection.execute("ROLLBACK") }
+        return !connection.isInsideTransaction
+    }
+
+    private func borrow() throws(StoreError) -> RawSQLiteConnection {
+        if let reused = idle.withLock({ $0.popLast() }) { return reused }
+        return try RawSQLiteConnection(readOnlyPath: path)
+    }
+
+    private func giveBack(_ connection: RawSQLiteConnection) {
+        idle.withLock { $0.append(connection) }
+    }
+
+    private func run<T>(_ body: (RawSQLiteConnection) throws -> T, on connection: RawSQLiteConnection) throws(StoreError) -> T {
         do {
             return try body(connection)
         } catch let error as StoreError {
@@ -43,6 +96,42 @@ final class SQLiteReadConnections: Sendable {
             connections.forEach { $0.close() }
             connections.removeAll()
         }
+    }
+}
+
+/// The snapshot a thread is inside (`SQLiteReadConnections.withSnapshot`):
+/// whose it is and the connection it holds once it has read. Found through a
+/// thread-specific pointer, so the store's read methods need no extra argument.
+private final class ReadSnapshot {
+    let owner: ObjectIdentifier
+    var connection: RawSQLiteConnection?
+
+    init(owner: SQLiteReadConnections) { self.owner = ObjectIdentifier(owner) }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    /// This thread's snapshot, if it belongs to `readers`. The pointer is not
+    /// retained: `withSnapshot` holds the object for as long as it is set.
+    static func current(of readers: SQLiteReadConnections) -> ReadSnapshot? {
+        guard let pointer = pthread_getspecific(key) else { return nil }
+        let snapshot = Unmanaged<ReadSnapshot>.fromOpaque(pointer).takeUnretainedValue()
+        return snapshot.owner == ObjectIdentifier(readers) ? snapshot : nil
+    }
+
+    /// Makes `snapshot` this thread's; returns the one it replaces (another
+    /// store's), for `restore`.
+    static func install(_ snapshot: ReadSnapshot) -> UnsafeMutableRawPointer? {
+        let outer = pthread_getspecific(key)
+        pthread_setspecific(key, Unmanaged.passUnretained(snapshot).toOpaque())
+        return outer
+    }
+
+    static func restore(_ outer: UnsafeMutableRawPointer?) {
+        pthread_setspecific(key, outer)
     }
 }
 

@@ -114,7 +114,13 @@ public final class SQLiteStore: PortalStore {
 
     /// One write transaction (IMMEDIATE); everything in `body` commits or nothing does.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        // The thread's read snapshot, if any, ends: its next read sees this write.
+        defer { readers.endSnapshot() }
         do { return try pool.write(body) } catch { throw StoreError(error) }
+    }
+
+    public func withReadSnapshot<T>(_ body: () throws -> T) rethrows -> T {
+        try readers.withSnapshot(body)
     }
 
     /// Batched writes so far and the transactions that carried them.
@@ -124,6 +130,7 @@ public final class SQLiteStore: PortalStore {
     /// writes that arrive meanwhile (group commit); it returns after the
     /// COMMIT. For small, frequent writes whose body only touches the database.
     func batchedWrite<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
+        defer { readers.endSnapshot() }
         do { return try groupCommit.write(body) } catch { throw StoreError(error) }
     }
 }
