@@ -156,7 +156,7 @@ public final class FastCGIServer: Sendable {
         } catch {
             drainInput(request.pointee.in, chunk: &buffers.input)
             write(FastCGIResponse(head: HTTPResponse(status: .badRequest, headerFields: [.contentType: "text/plain"]),
-                                  body: Array("Bad Request\n".utf8)), to: request.pointee.out, output: &buffers.output)
+                                  body: Array("Bad Request\n".utf8)), to: request, buffers: &buffers)
             return
         }
         let (body, exceeded) = readBody(request.pointee.in, declaredLength: params.contentLength, chunk: &buffers.input)
@@ -166,23 +166,26 @@ public final class FastCGIServer: Sendable {
             head: head, body: body, bodyExceededLimit: exceeded,
             remoteAddress: params.remoteAddress, requestID: params.requestID))
         slots?.release()
-        write(response, to: request.pointee.out, output: &buffers.output)
+        write(response, to: request, buffers: &buffers)
     }
 
-    private func write(_ response: FastCGIResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?, output scratch: inout [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
-        CGIResponseHead.append(response.head, contentLength: response.body.count, to: &scratch)
-        scratch.append(contentsOf: response.body)
-        let written = scratch.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                FCGX_PutStr($0, Int32(buffer.count), stream)
-            }
-        }
-        if written < 0 {
-            // The web server went away (EPIPE); nothing more to do for this request.
+    private func write(_ response: FastCGIResponse, to request: UnsafeMutablePointer<FCGX_Request>, buffers: inout ThreadBuffers) {
+        buffers.head.removeAll(keepingCapacity: true)
+        CGIResponseHead.append(response.head, contentLength: response.body.count, to: &buffers.head)
+        buffers.output.removeAll(keepingCapacity: true)
+        FastCGIAnswer.append(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), head: buffers.head,
+                             body: response.body, to: &buffers.output)
+        if !FastCGIAnswer.send(buffers.output, on: request.pointee.ipcFd) {
+            // The web server went away; the connection is closed at finish.
             logger.debug("response write failed")
+            request.pointee.keepConnection = 0
         }
-        if scratch.capacity > 1 << 20 { scratch = []; scratch.reserveCapacity(16 * 1024) }
+        // The answer carried the end of the stream and of the request, so
+        // FCGX_Finish_r must not write them again: it skips a stream whose
+        // FCGX_FClose has been called.
+        request.pointee.out.pointee.wasFCloseCalled = 1
+        request.pointee.out.pointee.isClosed = 1
+        if buffers.output.capacity > 1 << 20 { buffers.output = []; buffers.output.reserveCapacity(16 * 1024) }
     }
 
     /// Reads the body up to the limit. A longer body is read and thrown away so a
@@ -236,6 +239,11 @@ public final class FastCGIServer: Sendable {
 /// allocate them anew.
 struct ThreadBuffers {
     var input = [UInt8](repeating: 0, count: 16 * 1024)
+    var head: [UInt8] = {
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(1024)
+        return buffer
+    }()
     var output: [UInt8] = {
         var buffer = [UInt8]()
         buffer.reserveCapacity(16 * 1024)

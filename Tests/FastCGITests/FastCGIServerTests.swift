@@ -13,10 +13,17 @@ final class EchoResponder: FastCGIResponder {
 
     func respond(to request: FastCGIRequest) -> FastCGIResponse {
         seen.withLock { $0.append(request) }
+        if let path = request.head.path, path.hasPrefix("/bytes/"), let count = Int(path.dropFirst("/bytes/".count)) {
+            return FastCGIResponse(head: HTTPResponse(status: .ok, headerFields: [.contentType: "application/octet-stream"]),
+                                   body: Self.pattern(count))
+        }
         let text = "\(request.head.method.rawValue) \(request.head.path ?? "") host=\(request.head.authority ?? "") "
             + "body=\(request.body.count) exceeded=\(request.bodyExceededLimit) remote=\(request.remoteAddress)"
         return FastCGIResponse(head: HTTPResponse(status: .ok, headerFields: [.contentType: "text/plain"]), body: Array(text.utf8))
     }
+
+    /// `count` bytes that are not all alike, so a lost or repeated run shows.
+    static func pattern(_ count: Int) -> [UInt8] { (0..<count).map { UInt8($0 % 251) } }
 }
 
 /// A server on a fresh unix socket, stopped when the test ends.
@@ -59,6 +66,28 @@ struct FastCGIServerTests {
         #expect(response.header("Content-Type") == "text/plain")
         #expect(response.header("Content-Length") == String(response.body.count))
         #expect(response.text == "GET /hello?x=1 host=app.localhost body=0 exceeded=false remote=127.0.0.1")
+    }
+
+    @Test("an answer of any size arrives whole in STDOUT records, then an empty one and one END_REQUEST, and nothing after",
+          arguments: [0, 100, 8_192, 65_535 - 90, 65_536, 200_000])
+    func answerRecords(_ size: Int) throws {
+        let running = try RunningServer()
+        defer { running.stop() }
+        let client = try FastCGITestClient.connect(to: running.path)
+        defer { client.close() }
+        for requestID: UInt16 in [1, 258] {
+            try client.send(requestID: requestID, params: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/bytes/\(size)")])
+            let records = try client.readRecords()
+            #expect(records.allSatisfy { $0.requestID == requestID })
+            #expect(records.map(\.type).dropLast(2).allSatisfy { $0 == .stdout })
+            #expect(records.suffix(2).map(\.type) == [.stdout, .endRequest])
+            #expect(records.dropLast(2).allSatisfy { !$0.content.isEmpty && $0.content.count <= 65_535 })
+            #expect(records.last?.content == [0, 0, 0, 0, 0, 0, 0, 0], "status 0, request complete")
+            let response = try FastCGITestClient.parse(records.filter { $0.type == .stdout }.flatMap(\.content))
+            #expect(response.status == 200 && response.header("Content-Length") == String(size))
+            #expect(response.body == EchoResponder.pattern(size))
+            #expect(!client.hasBytesWaiting(milliseconds: 50), "nothing follows END_REQUEST on the kept connection")
+        }
     }
 
     @Test("keeps the connection for the next request when asked to (nginx fastcgi_keep_conn)")

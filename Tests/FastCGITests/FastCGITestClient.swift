@@ -66,6 +66,32 @@ struct FastCGITestClient {
         try write(bytes)
     }
 
+    struct Record {
+        let type: RecordType
+        let requestID: UInt16
+        let content: [UInt8]
+    }
+
+    /// Every record up to and including END_REQUEST, as sent.
+    func readRecords() throws -> [Record] {
+        var records: [Record] = []
+        while true {
+            let header = try read(8)
+            guard header[0] == 1, let type = RecordType(rawValue: header[1]) else { throw Failure(description: "bad record \(header)") }
+            let length = Int(header[4]) << 8 | Int(header[5])
+            let content = try read(length)
+            _ = try read(Int(header[6]))
+            records.append(Record(type: type, requestID: UInt16(header[2]) << 8 | UInt16(header[3]), content: content))
+            if type == .endRequest { return records }
+        }
+    }
+
+    /// Whether bytes arrive within `milliseconds` (none should between answers).
+    func hasBytesWaiting(milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, milliseconds) > 0
+    }
+
     /// Reads records until END_REQUEST and parses the CGI response.
     func readResponse() throws -> Response {
         var stdout: [UInt8] = []
