@@ -42,22 +42,9 @@ public struct Request: Sendable {
         let path = target[..<(queryStart ?? target.endIndex)]
         rawPath = path
         guard path.utf8.first == UInt8(ascii: "/") else { throw HTTPError(.badRequest, "The request path must start with /.") }
-        var segments: [String] = []
-        if path.utf8.count > 1 { segments.reserveCapacity(6) }  // one allocation, not one per doubling
-        var segmentStart = path.utf8.index(after: path.startIndex)
-        while segmentStart < path.endIndex {
-            let segmentEnd = path.utf8[segmentStart...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
-            defer { segmentStart = segmentEnd == path.endIndex ? segmentEnd : path.utf8.index(after: segmentEnd) }
-            if segmentEnd == segmentStart { continue }
-            guard let segment = PercentDecoding.decode(path[segmentStart..<segmentEnd], plusAsSpace: false) else {
-                throw HTTPError(.badRequest, "The request path is not valid percent-encoded UTF-8.")
-            }
-            if segment == "." || segment == ".." || segment.utf8.contains(where: Request.isForbiddenInSegment) {
-                throw HTTPError(.badRequest, "The request path holds a forbidden segment.")
-            }
-            segments.append(segment)
-        }
-        pathSegments = segments
+        let segments = path.utf8.withContiguousStorageIfAvailable(Self.segments)
+            ?? Array(path.utf8).withUnsafeBufferPointer(Self.segments)
+        pathSegments = try segments.get()
         if let queryStart {
             guard let query = QueryParameters(parsing: target[target.index(after: queryStart)...]) else {
                 throw HTTPError(.badRequest, "The query string is not valid percent-encoded UTF-8.")
@@ -67,6 +54,29 @@ public struct Request: Sendable {
             query = QueryParameters()
         }
         host = Self.routingHost(head.authority)
+    }
+
+    /// The decoded, non-empty segments of a path that starts with `/`. One
+    /// pass over the bytes: walking Substring indices cost ~2 000
+    /// instructions a segment.
+    private static func segments(_ path: UnsafeBufferPointer<UInt8>) -> Result<[String], HTTPError> {
+        var segments: [String] = []
+        if path.count > 1 { segments.reserveCapacity(6) }  // one allocation, not one per doubling
+        var start = 1
+        while start < path.count {
+            var end = start
+            while end < path.count && path[end] != UInt8(ascii: "/") { end += 1 }
+            defer { start = end + 1 }
+            if end == start { continue }
+            guard let segment = PercentDecoding.decode(UnsafeBufferPointer(rebasing: path[start..<end]), plusAsSpace: false) else {
+                return .failure(HTTPError(.badRequest, "The request path is not valid percent-encoded UTF-8."))
+            }
+            if segment == "." || segment == ".." || segment.utf8.contains(where: isForbiddenInSegment) {
+                return .failure(HTTPError(.badRequest, "The request path holds a forbidden segment."))
+            }
+            segments.append(segment)
+        }
+        return .success(segments)
     }
 
     /// NUL, and slashes that arrived percent-encoded.

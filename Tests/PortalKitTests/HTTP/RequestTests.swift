@@ -14,10 +14,11 @@ struct RequestTests {
         #expect(parsed.pathSegments == ["api", "v1", "issues", "ISS-1"])
         #expect(parsed.rawPath == "/api/v1//issues/ISS%2D1/")
         #expect(parsed.query["x"] == "1")
+        #expect(try request("/caf%C3%A9/\u{e9}t\u{e9}/%41+b").pathSegments == ["caf\u{e9}", "\u{e9}t\u{e9}", "A+b"])
     }
 
     @Test("dot segments, NUL bytes, encoded slashes and bad escapes are refused", arguments: [
-        "/a/../b", "/a/%2e%2e/b", "/a/./b", "/a%00b", "/a%2fb", "/a%5cb", "/a%zz", "/%ff", "relative",
+        "/a/../b", "/a/%2e%2e/b", "/a/./b", "/a%00b", "/a%2fb", "/a%5cb", "/a%zz", "/%ff", "relative", "/a%", "/a%4", "/%C3",
     ])
     func refused(_ path: String) {
         #expect(throws: HTTPError.self) { try request(path) }
