@@ -86,7 +86,7 @@ struct CGIParams {
              serverPort, contentLength, contentType
     }
 
-    /// The params read; any other a web server sends (SERVER_NAME, REMOTE_PORT, …) is skipped unread.
+    /// The params read; any other param a web server sends (SERVER_NAME, REMOTE_PORT, …) is skipped unread.
     private static let params: [(name: StaticString, param: Param)] = [
         ("REQUEST_METHOD", .requestMethod), ("REQUEST_URI", .requestURI), ("QUERY_STRING", .queryString),
         ("DOCUMENT_URI", .documentURI), ("REQUEST_SCHEME", .requestScheme), ("HTTPS", .https),

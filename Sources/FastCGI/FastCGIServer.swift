@@ -173,19 +173,39 @@ public final class FastCGIServer: Sendable {
         buffers.head.removeAll(keepingCapacity: true)
         CGIResponseHead.append(response.head, contentLength: response.body.count, to: &buffers.head)
         buffers.output.removeAll(keepingCapacity: true)
-        FastCGIAnswer.append(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), head: buffers.head,
-                             body: response.body, to: &buffers.output)
-        if !FastCGIAnswer.send(buffers.output, on: request.pointee.ipcFd) {
+        FastCGIRecords.appendAnswer(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), head: buffers.head,
+                                    body: response.body, to: &buffers.output)
+        if !Self.send(buffers.output, on: request.pointee.ipcFd) {
             // The web server went away; the connection is closed at finish.
             logger.debug("response write failed")
             request.pointee.keepConnection = 0
         }
         // The answer carried the end of the stream and of the request, so
         // FCGX_Finish_r must not write them again: it skips a stream whose
-        // FCGX_FClose has been called.
+        // FCGX_FClose has been called. (Nothing may write to `request.err`
+        // either: its records would follow END_REQUEST.)
         request.pointee.out.pointee.wasFCloseCalled = 1
         request.pointee.out.pointee.isClosed = 1
         if buffers.output.capacity > 1 << 20 { buffers.output = []; buffers.output.reserveCapacity(16 * 1024) }
+    }
+
+    /// Sends all of `bytes` on the connection; false if the web server has gone.
+    private static func send(_ bytes: [UInt8], on socket: Int32) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                // MSG_NOSIGNAL: a closed connection is an error here, not SIGPIPE.
+                let sent = Glibc.send(socket, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if sent > 0 {
+                    offset += sent
+                } else if sent < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// Reads the body up to the limit. A longer body is read and thrown away so a

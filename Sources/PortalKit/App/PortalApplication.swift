@@ -111,16 +111,18 @@ public final class PortalApplication: Sendable {
         case .app:
             return try dispatch(request, surface: .app, tenant: nil)
         case .portal(let slug):
-            // A portal request reads its tenant, the customer's session and the
-            // data: one snapshot for the three costs one read transaction.
-            return try store.withReadSnapshot {
-                try dispatch(request, surface: .portal, tenant: enabledPortal(tenants.tenant(slug: slug, host: request.host)))
-            }
+            return try dispatchPortal(request) { try tenants.tenant(slug: slug, host: request.host) }
         case .other(let host):
             // A verified custom domain is its workspace's portal.
-            return try store.withReadSnapshot {
-                try dispatch(request, surface: .portal, tenant: enabledPortal(tenants.tenant(customDomain: host)))
-            }
+            return try dispatchPortal(request) { try tenants.tenant(customDomain: host) }
+        }
+    }
+
+    /// A portal request reads its tenant, the customer's session and the data:
+    /// one snapshot for the three costs one read transaction.
+    private func dispatchPortal(_ request: Request, tenant: () throws -> PortalTenant?) throws -> Response {
+        try store.withReadSnapshot {
+            try dispatch(request, surface: .portal, tenant: enabledPortal(tenant()))
         }
     }
 

@@ -21,7 +21,10 @@ public struct CustomFieldValues: Sendable, Equatable, Sequence, ExpressibleByDic
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         entries = []
-        for (key, value) in elements { self[key] = value }
+        for (key, value) in elements {
+            let isNew = insertNew(key, value)
+            precondition(isNew, "a key appears twice in a custom field values literal: \(key)")
+        }
     }
 
     /// Room for `count` values without growing.
@@ -66,8 +69,8 @@ public struct CustomFieldValues: Sendable, Equatable, Sequence, ExpressibleByDic
         entries.removeAll { $0.value == .null }
     }
 
-    /// The values as a JSON object.
-    public var jsonObject: [String: JSONValue] {
+    /// The values as a dictionary (a JSON object's members).
+    public var dictionary: [String: JSONValue] {
         Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 

@@ -125,11 +125,12 @@ struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             guard add(key, value) else {
-                switch key {
-                case .named(let name): throw error("duplicate key \"\(name)\"")
-                case .among(let kept): throw error("duplicate key \"\(keys![kept])\"")
-                case .dropped: throw error("duplicate key")
+                let name = switch key {
+                case .named(let name): name
+                case .among(let kept): keys![kept]
+                case .dropped: ""  // `add` takes every dropped member
                 }
+                throw error("duplicate key \"\(name)\"")
             }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }

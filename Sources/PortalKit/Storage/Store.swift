@@ -8,10 +8,12 @@
 public protocol PortalStore: WorkspaceStore, OperatorStore, APIKeyStore, CompanyStore, CustomerStore, IssueStore,
     AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, MailStore, SignInStore, Sendable
 {
-    /// Runs `body` so that the store's reads on this thread see one state of
-    /// the database, as one read transaction would, until a write of this
-    /// thread: the reads after it see the write. A portal request runs inside
-    /// one, so its tenant, session and data agree, and it pays for one transaction.
+    /// Runs `body` so that the store's hot-path reads on this thread (tenant,
+    /// credentials, portal issues and threads) see one state of the database,
+    /// as one read transaction would, until a write of this thread: the reads
+    /// after it see the write. A portal request runs inside one, so its
+    /// tenant, session and data agree, and it pays for one transaction. Other
+    /// reads see the latest state, as outside a snapshot.
     func withReadSnapshot<T>(_ body: () throws -> T) rethrows -> T
     /// Succeeds when the database answers a trivial query.
     func checkHealth() throws(StoreError)

@@ -29,7 +29,7 @@ struct CustomFieldValuesTests {
     func convertsFromAndToDictionary() {
         let values = CustomFieldValues(["z": 1, "a": [true], "m": nil])
         #expect(values.keys == ["a", "m", "z"])
-        #expect(values.jsonObject == ["z": 1, "a": [true], "m": nil])
+        #expect(values.dictionary == ["z": 1, "a": [true], "m": nil])
     }
 
     @Test("reading a stored object: only new keys are inserted, and stored nulls can be dropped")

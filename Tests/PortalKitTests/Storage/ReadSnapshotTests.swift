@@ -19,6 +19,10 @@ struct ReadSnapshotTests {
             try store.portalIssue(ref: issue.ref, scope: .requester(customer.id), detail: .summary, in: workspace.id)?.issue.title
         }
 
+        func updatedAt() throws -> Timestamp? {
+            try store.portalIssue(ref: issue.ref, scope: .requester(customer.id), detail: .summary, in: workspace.id)?.issue.updatedAt
+        }
+
         func retitle(_ title: String, at now: Timestamp) throws {
             var update = IssueUpdate()
             update.title = .set(title)
@@ -49,18 +53,44 @@ struct ReadSnapshotTests {
     @Test("another thread's write is unseen inside the snapshot, and seen once it ends", arguments: StoreKind.allCases)
     func isolatesFromOtherWriters(_ kind: StoreKind) throws {
         let t = try fixture(kind)
-        let store = t.store
         let later = now.adding(milliseconds: 1)
-        try store.withReadSnapshot { () throws in
+        try t.store.withReadSnapshot { () throws in
             #expect(try t.title() == "First")
             try onAnotherThread { try t.retitle("Second", at: later) }
             #expect(try t.title() == "First", "the snapshot still reads the state it began with")
-            try store.withReadSnapshot { () throws in
+            try t.store.withReadSnapshot { () throws in
                 #expect(try t.title() == "First", "a nested snapshot joins the outer one")
             }
         }
-        #expect(try t.title() == "Second", "after the snapshot, the same connection reads the new state")
-        _ = store
+        #expect(try t.title() == "Second", "after the snapshot, reads see the new state")
+    }
+
+    @Test("a snapshot left by an error is ended too: later reads see new writes", arguments: StoreKind.allCases)
+    func endsOnError(_ kind: StoreKind) throws {
+        struct Stop: Error {}
+        let t = try fixture(kind)
+        #expect(throws: Stop.self) {
+            try t.store.withReadSnapshot { () throws in
+                _ = try t.title()
+                throw Stop()
+            }
+        }
+        try onAnotherThread { try t.retitle("Second", at: now.adding(milliseconds: 1)) }
+        #expect(try t.title() == "Second")
+    }
+
+    @Test("a customer's reply (a batched write) ends the snapshot like any write", arguments: StoreKind.allCases)
+    func batchedWriteEndsIt(_ kind: StoreKind) throws {
+        let t = try fixture(kind)
+        let later = now.adding(seconds: 60)
+        try t.store.withReadSnapshot { () throws in
+            #expect(try t.updatedAt() == now)
+            let reply = try t.store.addCustomerReply(NewMessage(role: .customer, body: "Thanks", authorName: "A"), issue: t.issue.ref,
+                                                     scope: .requester(t.customer.id), moving: "waiting", to: "open",
+                                                     in: t.workspace.id, at: later)
+            #expect(reply != nil)
+            #expect(try t.updatedAt() == later, "the reply touched the issue, and the read after it sees that")
+        }
     }
 
     @Test("the thread's own write ends the snapshot: the next read sees it", arguments: StoreKind.allCases)

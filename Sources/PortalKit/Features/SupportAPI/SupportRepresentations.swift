@@ -36,7 +36,7 @@ enum SupportRepresentations {
             json.field("status", issue.status)
             json.field("priority", issue.priority)
             json.field("tags", issue.tags)
-            json.field("customFields", JSONValue.object(issue.customFields.jsonObject))
+            json.field("customFields", JSONValue.object(issue.customFields.dictionary))
             json.field("customerId", issue.requesterID)
             json.field("companyId", issue.companyID)
             json.field("formKey", issue.formKey)

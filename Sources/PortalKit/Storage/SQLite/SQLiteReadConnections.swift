@@ -21,11 +21,15 @@ final class SQLiteReadConnections: Sendable {
     }
 
     func read<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
-        if let snapshot = ReadSnapshot.current(of: self) {
+        // A read nested in another's body takes a connection of its own: the
+        // outer one may be stepping a statement.
+        if let snapshot = ReadSnapshot.current(of: self), !snapshot.isReading {
             let connection: RawSQLiteConnection
             if let held = snapshot.connection { connection = held } else { connection = try borrow() }
             snapshot.connection = connection
             if !connection.isInsideTransaction { try connection.execute("BEGIN") }
+            snapshot.isReading = true
+            defer { snapshot.isReading = false }
             return try run(body, on: connection)
         }
         let connection = try borrow()
@@ -96,42 +100,6 @@ final class SQLiteReadConnections: Sendable {
             connections.forEach { $0.close() }
             connections.removeAll()
         }
-    }
-}
-
-/// The snapshot a thread is inside (`SQLiteReadConnections.withSnapshot`):
-/// whose it is and the connection it holds once it has read. Found through a
-/// thread-specific pointer, so the store's read methods need no extra argument.
-private final class ReadSnapshot {
-    let owner: ObjectIdentifier
-    var connection: RawSQLiteConnection?
-
-    init(owner: SQLiteReadConnections) { self.owner = ObjectIdentifier(owner) }
-
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
-        return key
-    }()
-
-    /// This thread's snapshot, if it belongs to `readers`. The pointer is not
-    /// retained: `withSnapshot` holds the object for as long as it is set.
-    static func current(of readers: SQLiteReadConnections) -> ReadSnapshot? {
-        guard let pointer = pthread_getspecific(key) else { return nil }
-        let snapshot = Unmanaged<ReadSnapshot>.fromOpaque(pointer).takeUnretainedValue()
-        return snapshot.owner == ObjectIdentifier(readers) ? snapshot : nil
-    }
-
-    /// Makes `snapshot` this thread's; returns the one it replaces (another
-    /// store's), for `restore`.
-    static func install(_ snapshot: ReadSnapshot) -> UnsafeMutableRawPointer? {
-        let outer = pthread_getspecific(key)
-        pthread_setspecific(key, Unmanaged.passUnretained(snapshot).toOpaque())
-        return outer
-    }
-
-    static func restore(_ outer: UnsafeMutableRawPointer?) {
-        pthread_setspecific(key, outer)
     }
 }
 
@@ -308,24 +276,10 @@ struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    /// The custom field values named `keys` in a column holding an issue's
-    /// JSON object of them; none if it holds anything else. A stored `null`
-    /// is no value, as it was when SQLite extracted them.
-    func customFieldValues(_ keys: [String], ofColumn column: Int32) -> CustomFieldValues {
-        guard let pointer = sqlite3_column_text(statement, column) else { return CustomFieldValues() }
-        let bytes = Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
-        var values = CustomFieldValues(capacity: keys.count)
-        var sawNull = false
-        do {
-            try JSONParser.members(among: keys, ofObject: bytes) { index, value in
-                sawNull = sawNull || value == .null
-                return values.insertNew(keys[index], value)
-            }
-        } catch {
-            return CustomFieldValues()
-        }
-        if sawNull { values.removeNulls() }
-        return values
+    /// A text column's bytes as stored, not decoded; nil for NULL.
+    func textBytes(_ column: Int32) -> [UInt8]? {
+        guard let pointer = sqlite3_column_text(statement, column) else { return nil }
+        return Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
     }
 }
 

@@ -84,7 +84,7 @@ extension SQLiteStore {
                 UPDATE issue SET title = ?, description = ?, status = ?, priority = ?, tags = ?, custom_fields = ?, updated_at = ?
                 WHERE workspace_id = ? AND id = ?
                 """, arguments: [issue.title, issue.description, issue.status, issue.priority,
-                                 SQLiteCoding.stringArray(issue.tags), JSONValue.object(issue.customFields.jsonObject).serialized,
+                                 SQLiteCoding.stringArray(issue.tags), JSONValue.object(issue.customFields.dictionary).serialized,
                                  now.databaseValue, workspace.rawValue, id.rawValue])
             return issue
         }

@@ -5,6 +5,8 @@ import GRDB
 /// The SQLite implementation of `PortalStore`, on a GRDB `DatabasePool`: WAL
 /// journal, one writer, a bounded set of readers shared by the worker threads.
 public final class SQLiteStore: PortalStore {
+    /// Request code writes through `write` and `batchedWrite` only: they end
+    /// the thread's read snapshot (see `withReadSnapshot`), a direct write does not.
     let pool: DatabasePool
     /// Connections for the hot-path reads (see `SQLiteReadConnections`).
     let readers: SQLiteReadConnections
@@ -114,8 +116,9 @@ public final class SQLiteStore: PortalStore {
 
     /// One write transaction (IMMEDIATE); everything in `body` commits or nothing does.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        // The thread's read snapshot, if any, ends: its next read sees this write.
-        defer { readers.endSnapshot() }
+        // The thread's read snapshot, if any, ends first: it must not hold back
+        // checkpoints while the write waits, and the next read sees the write.
+        readers.endSnapshot()
         do { return try pool.write(body) } catch { throw StoreError(error) }
     }
 
@@ -130,7 +133,7 @@ public final class SQLiteStore: PortalStore {
     /// writes that arrive meanwhile (group commit); it returns after the
     /// COMMIT. For small, frequent writes whose body only touches the database.
     func batchedWrite<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
-        defer { readers.endSnapshot() }
+        readers.endSnapshot()
         do { return try groupCommit.write(body) } catch { throw StoreError(error) }
     }
 }

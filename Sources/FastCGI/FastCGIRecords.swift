@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// One answer as the FastCGI records that carry it back to the web server:
-/// the CGI head and body in `FCGI_STDOUT` records, the empty one that ends
+/// The FastCGI records that carry an answer back to the web server: the CGI
+/// head and body in `FCGI_STDOUT` records, the empty one that ends
 /// the stream, and `FCGI_END_REQUEST`, built in one buffer so the answer
 /// leaves in one system call.
 ///
@@ -11,7 +7,7 @@ import Glibc
 /// the connection; only its output stream is bypassed. That stream writes
 /// whenever its 8 KB buffer fills, so a 12 KB list answer took two `write`s
 /// (and a copy into the buffer), and nginx woke up for each.
-enum FastCGIAnswer {
+enum FastCGIRecords {
     /// The most content one record carries (its length field is 16 bits).
     static let maximumRecordContent = 65_535
 
@@ -22,8 +18,10 @@ enum FastCGIAnswer {
 
     /// Appends the records of an answer whose CGI head is `head` and whose
     /// body is `body`, for the request `requestID`.
-    static func append(requestID: UInt16, head: [UInt8], body: [UInt8], to output: inout [UInt8]) {
+    static func appendAnswer(requestID: UInt16, head: [UInt8], body: [UInt8], to output: inout [UInt8]) {
         let total = head.count + body.count
+        // The content, an 8-byte header per STDOUT record, and the closing 24
+        // bytes (the empty STDOUT record and END_REQUEST).
         output.reserveCapacity(output.count + total + 8 * (total / maximumRecordContent + 1) + 24)
         var headSent = 0
         var bodySent = 0
@@ -57,24 +55,5 @@ enum FastCGIAnswer {
         output.append(UInt8(contentLength & 0xFF))
         output.append(0)
         output.append(0)
-    }
-
-    /// Sends all of `bytes` on the connection; false if the web server has gone.
-    static func send(_ bytes: [UInt8], on socket: Int32) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                // MSG_NOSIGNAL: a closed connection is an error here, not SIGPIPE.
-                let sent = Glibc.send(socket, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if sent > 0 {
-                    offset += sent
-                } else if sent < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
     }
 }
