@@ -105,10 +105,21 @@ public struct LineLogHandler: LogHandler {
     static func appendPrefix(time: Timestamp, level: Logger.Level, label: String, to line: inout [UInt8]) {
         time.appendISO8601(to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: level.rawValue.utf8)
+        appendText(level.rawValue, to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: label.utf8)
-        line.append(contentsOf: ": ".utf8)
+        appendText(label, to: &line)
+        appendLiteral(": ", to: &line)
+    }
+
+    // Copied from the text's own storage: appending a `String.UTF8View` takes
+    // the generic sequence path, ~130 instructions a piece on every access line.
+    static func appendText(_ text: String, to line: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { line.append(contentsOf: $0) }
+    }
+
+    static func appendLiteral(_ text: StaticString, to line: inout [UInt8]) {
+        text.withUTF8Buffer { line.append(contentsOf: $0) }
     }
 
     /// Cuts the line to `maximumLineBytes` and ends it.
