@@ -112,6 +112,9 @@ struct NamingTests {
         #expect(APIKeyToken.hash(first.token) == first.hash)
         #expect(first.hash.count == 32)
         #expect(!APIKeyToken.isWellFormed("woesk_short"))
+        #expect(!APIKeyToken.isWellFormed(String(first.token.dropLast()) + "="), "base64url only")
+        #expect(!APIKeyToken.isWellFormed(first.token + "A"), "exactly 43 characters after the prefix")
+        #expect(!APIKeyToken.isWellFormed("WOESK_" + first.token.dropFirst(6)), "the prefix in its exact bytes")
         #expect(!APIKeyToken.isWellFormed(first.token.replacingOccurrences(of: "woesk_", with: "wrong_")))
     }
 }
