@@ -64,9 +64,11 @@ enum WorkerMain {
             logger.critical("cannot load templates", metadata: ["error": "\(error)"])
             return 1
         }
+        let accessLog = LineAccessLog(label: logger.label, level: logger.logLevel,
+                                      batchDelayMicroseconds: UInt32(configuration.accessLogDelayMilliseconds * 1000))
         let application = PortalApplication(
             configuration: configuration, store: store, views: views, logger: logger,
-            accessLog: LineAccessLog(label: logger.label, level: logger.logLevel))
+            accessLog: accessLog)
 
         // libfcgi first (it installs handlers), then ours over them.
         signal(SIGPIPE, SIG_IGN)
@@ -107,6 +109,8 @@ enum WorkerMain {
         logger.notice("shutting down", metadata: ["signal": "\(signal)"])
         application.mailSender.stop()
         let drained = server.stop(gracePeriod: configuration.shutdownGraceSeconds)
+        // The access lines still gathering, before the lines below.
+        accessLog.close()
         // Threads idle on nginx's kept-alive connections may still be parked in
         // libfcgi; the process exits under them, so the descriptor is not closed.
         socket.removeSocketFile()

@@ -48,6 +48,9 @@ public struct Configuration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// `PORTAL_SHUTDOWN_GRACE`: seconds to let requests in flight finish on SIGTERM.
     public var shutdownGraceSeconds: Double
+    /// `PORTAL_ACCESS_LOG_DELAY_MS`: access lines of up to this many
+    /// milliseconds leave in one write; 0 writes each line at once.
+    public var accessLogDelayMilliseconds: Int
     /// Custom-domain checks and certificates: `PORTAL_DNS_*`, `PORTAL_ACME_*`, `PORTAL_CERTS_DIR`, `PORTAL_NGINX_*`.
     public var domains: DomainConfiguration
 
@@ -71,6 +74,7 @@ public struct Configuration: Sendable, Equatable {
         migrateOnStart: Bool = false,
         logLevel: Logger.Level = .info,
         shutdownGraceSeconds: Double = 10,
+        accessLogDelayMilliseconds: Int = 1,
         domains: DomainConfiguration = DomainConfiguration()
     ) {
         self.environment = environment
@@ -92,6 +96,7 @@ public struct Configuration: Sendable, Equatable {
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.accessLogDelayMilliseconds = accessLogDelayMilliseconds
         self.domains = domains
     }
 
@@ -184,6 +189,7 @@ public struct Configuration: Sendable, Equatable {
         if let number = integer("PORTAL_MAX_BODY_BYTES", 1024...(64 << 20)) { maxBodyBytes = number }
         if let number = integer("PORTAL_DB_READERS", 1...256) { databaseReaders = number }
         if let number = integer("PORTAL_SHUTDOWN_GRACE", 0...600) { shutdownGraceSeconds = Double(number) }
+        if let number = integer("PORTAL_ACCESS_LOG_DELAY_MS", 0...1000) { accessLogDelayMilliseconds = number }
 
         for (name, keyPath) in [("PORTAL_APP_HOST", \Configuration.appHost), ("PORTAL_BASE_DOMAIN", \.portalBaseDomain)] {
             if let text = value(name) {

@@ -79,18 +79,29 @@ public struct LineAccessLog: AccessLog {
     let level: Logger.Level
     let fileDescriptor: Int32
     let clock: @Sendable () -> Timestamp
+    /// Gathers the lines of up to `batchDelayMicroseconds` into one write;
+    /// nil: a write per line.
+    private let batches: BatchedLineWriter?
 
-    public init(label: String, level: Logger.Level, fileDescriptor: Int32 = STDERR_FILENO,
+    public init(label: String, level: Logger.Level, fileDescriptor: Int32 = STDERR_FILENO, batchDelayMicroseconds: UInt32 = 0,
                 clock: @escaping @Sendable () -> Timestamp = { SystemClock().now() }) {
         self.label = label
         self.level = level
         self.fileDescriptor = fileDescriptor
         self.clock = clock
+        batches = level <= .info && batchDelayMicroseconds > 0
+            ? BatchedLineWriter(fileDescriptor: fileDescriptor, delayMicroseconds: batchDelayMicroseconds) : nil
     }
 
     public func record(_ entry: AccessLogEntry) {
         guard level <= .info else { return }
-        LineLogHandler.writeLine(format(entry, at: clock()), to: fileDescriptor)
+        let line = format(entry, at: clock())
+        if let batches { batches.write(line) } else { LineLogHandler.writeLine(line, to: fileDescriptor) }
+    }
+
+    /// Writes the lines still gathering, and from now on every line at once.
+    public func close() {
+        batches?.close()
     }
 
     /// The line's bytes, newline included; fields in key order, as `LineLogHandler` sorts them.

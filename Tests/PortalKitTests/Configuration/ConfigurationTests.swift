@@ -21,6 +21,7 @@ struct ConfigurationTests {
             "PORTAL_THREADS": "12", "PORTAL_APP_HOST": "App.Example.NET", "PORTAL_BASE_DOMAIN": "portal.example.net",
             "PORTAL_MAX_BODY_BYTES": "4096", "PORTAL_DB_READERS": "3", "PORTAL_MIGRATE": "1", "PORTAL_LOG_LEVEL": "warning",
             "PORTAL_SOCKET_MODE": "600", "PORTAL_SOCKET_GROUP": "www-data", "PORTAL_SHUTDOWN_GRACE": "3",
+            "PORTAL_ACCESS_LOG_DELAY_MS": "0",
         ])
         #expect(configuration.environment == .production)
         #expect(configuration.databasePath == "/srv/p.sqlite")
@@ -34,6 +35,8 @@ struct ConfigurationTests {
         #expect(configuration.socketMode == 0o600)
         #expect(configuration.socketGroup == "www-data")
         #expect(configuration.shutdownGraceSeconds == 3)
+        #expect(configuration.accessLogDelayMilliseconds == 0)
+        #expect(try Configuration(environment: [:]).accessLogDelayMilliseconds == 1, "a millisecond unless set")
     }
 
     @Test("production needs its host names and defaults to system paths")
@@ -54,9 +57,10 @@ struct ConfigurationTests {
             try Configuration(environment: [
                 "PORTAL_ENV": "staging", "PORTAL_THREADS": "0", "PORTAL_APP_HOST": "not a host",
                 "PORTAL_LOG_LEVEL": "loud", "PORTAL_MIGRATE": "maybe", "PORTAL_SOCKET_MODE": "999",
+                "PORTAL_ACCESS_LOG_DELAY_MS": "5000",
             ])
         }
-        #expect(error?.problems.count == 6)
+        #expect(error?.problems.count == 7)
     }
 
     @Test("the app host cannot be a portal host")

@@ -72,6 +72,21 @@ struct AccessLogTests {
         #expect(line.utf8.count <= LineLogHandler.maximumLineBytes)
     }
 
+    @Test("gathered into batches, the same lines arrive, in order, once the log is closed")
+    func batchedLines() {
+        let direct = Pipe()
+        let unbatched = LineAccessLog(label: "portal-worker", level: .info, fileDescriptor: direct.writeEnd, clock: { Self.time })
+        let gathered = Pipe()
+        let batched = LineAccessLog(label: "portal-worker", level: .info, fileDescriptor: gathered.writeEnd,
+                                    batchDelayMicroseconds: 200_000, clock: { Self.time })
+        for entry in Self.entries {
+            unbatched.record(entry)
+            batched.record(entry)
+        }
+        batched.close()
+        #expect(gathered.drain() == direct.drain())
+    }
+
     @Test("the fields, in key order")
     func layout() {
         let log = Pipe()
