@@ -81,7 +81,15 @@ public struct LineAccessLog: AccessLog {
     let clock: @Sendable () -> Timestamp
     /// Gathers the lines of up to `batchDelayMicroseconds` into one write;
     /// nil: a write per line.
-    private let batches: BatchedLineWriter?
+    private let batches: Batches?
+
+    /// Owns the writer for every copy of this log: the last copy to go closes
+    /// it, so its thread never outlives the log.
+    private final class Batches: Sendable {
+        let writer: BatchedLineWriter
+        init(_ writer: BatchedLineWriter) { self.writer = writer }
+        deinit { writer.close() }
+    }
 
     public init(label: String, level: Logger.Level, fileDescriptor: Int32 = STDERR_FILENO, batchDelayMicroseconds: UInt32 = 0,
                 clock: @escaping @Sendable () -> Timestamp = { SystemClock().now() }) {
@@ -90,18 +98,18 @@ public struct LineAccessLog: AccessLog {
         self.fileDescriptor = fileDescriptor
         self.clock = clock
         batches = level <= .info && batchDelayMicroseconds > 0
-            ? BatchedLineWriter(fileDescriptor: fileDescriptor, delayMicroseconds: batchDelayMicroseconds) : nil
+            ? Batches(BatchedLineWriter(fileDescriptor: fileDescriptor, delayMicroseconds: batchDelayMicroseconds)) : nil
     }
 
     public func record(_ entry: AccessLogEntry) {
         guard level <= .info else { return }
         let line = format(entry, at: clock())
-        if let batches { batches.write(line) } else { LineLogHandler.writeLine(line, to: fileDescriptor) }
+        if let batches { batches.writer.write(line) } else { LineLogHandler.writeLine(line, to: fileDescriptor) }
     }
 
     /// Writes the lines still gathering, and from now on every line at once.
     public func close() {
-        batches?.close()
+        batches?.writer.close()
     }
 
     /// The line's bytes, newline included; fields in key order, as `LineLogHandler` sorts them.

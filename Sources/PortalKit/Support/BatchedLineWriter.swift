@@ -26,7 +26,8 @@ final class BatchedLineWriter: @unchecked Sendable {
     private let writing = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var pending: [UInt8] = []
     private var stopping = false
-    private var threadRunning = false
+    /// Signalled when the thread has left its loop.
+    private let threadFinished = DispatchSemaphore(value: 0)
 
     init(fileDescriptor: Int32, delayMicroseconds: UInt32, maximumPendingBytes: Int = 256 * 1024) {
         self.fileDescriptor = fileDescriptor
@@ -36,7 +37,6 @@ final class BatchedLineWriter: @unchecked Sendable {
         pthread_mutex_init(writing, nil)
         pthread_cond_init(linesArrived, nil)
         pending.reserveCapacity(64 * 1024)
-        threadRunning = true
         let thread = Thread { [self] in self.run() }
         thread.name = "access-log"
         thread.stackSize = 256 * 1024
@@ -57,7 +57,10 @@ final class BatchedLineWriter: @unchecked Sendable {
         pthread_mutex_lock(state)
         if stopping {
             pthread_mutex_unlock(state)
+            // After the batches, in order: `close` wrote them holding `writing`.
+            pthread_mutex_lock(writing)
             LineLogHandler.writeLine(line, to: fileDescriptor)
+            pthread_mutex_unlock(writing)
             return
         }
         let wasEmpty = pending.isEmpty
@@ -72,27 +75,34 @@ final class BatchedLineWriter: @unchecked Sendable {
     func flush() {
         pthread_mutex_lock(writing)
         defer { pthread_mutex_unlock(writing) }
+        Self.writeInPieces(takePending(), to: fileDescriptor)
+    }
+
+    /// Writes what is queued and stops the thread; later lines are written at
+    /// once, after these. Call it once the lines matter (the worker does on
+    /// its way out); the owner's deinit calls it too.
+    func close() {
+        pthread_mutex_lock(writing)
         pthread_mutex_lock(state)
+        let wasStopping = stopping
+        stopping = true
         var batch: [UInt8] = []
         swap(&batch, &pending)
         pthread_mutex_unlock(state)
+        pthread_cond_signal(linesArrived)
         Self.writeInPieces(batch, to: fileDescriptor)
+        pthread_mutex_unlock(writing)
+        if !wasStopping { threadFinished.wait() }
     }
 
-    /// Flushes and stops the thread; later lines are written at once.
-    func close() {
+    /// The queued lines, leaving an empty queue that keeps its capacity.
+    private func takePending() -> [UInt8] {
+        var batch: [UInt8] = []
+        batch.reserveCapacity(64 * 1024)
         pthread_mutex_lock(state)
-        stopping = true
+        swap(&batch, &pending)
         pthread_mutex_unlock(state)
-        pthread_cond_signal(linesArrived)
-        while true {
-            pthread_mutex_lock(state)
-            let running = threadRunning
-            pthread_mutex_unlock(state)
-            if !running { break }
-            usleep(1_000)
-        }
-        flush()
+        return batch
     }
 
     private func run() {
@@ -103,7 +113,9 @@ final class BatchedLineWriter: @unchecked Sendable {
             while pending.isEmpty && !stopping { pthread_cond_wait(linesArrived, state) }
             if stopping { break }
             pthread_mutex_unlock(state)
-            usleep(delayMicroseconds)  // let the batch gather
+            // Let the batch gather.
+            var delay = timespec(tv_sec: Int(delayMicroseconds / 1_000_000), tv_nsec: Int(delayMicroseconds % 1_000_000) * 1_000)
+            nanosleep(&delay, nil)
             pthread_mutex_lock(writing)
             pthread_mutex_lock(state)
             swap(&batch, &pending)
@@ -114,8 +126,8 @@ final class BatchedLineWriter: @unchecked Sendable {
             if batch.capacity > 1 << 20 { batch = []; batch.reserveCapacity(64 * 1024) }
             pthread_mutex_lock(state)
         }
-        threadRunning = false
         pthread_mutex_unlock(state)
+        threadFinished.signal()
     }
 
     /// Writes whole lines in pieces of at most PIPE_BUF bytes: a `write` of up
@@ -127,11 +139,17 @@ final class BatchedLineWriter: @unchecked Sendable {
                 var offset = piece.lowerBound
                 while offset < piece.upperBound {
                     let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, piece.upperBound - offset)
-                    if written <= 0 {
-                        if written < 0 && errno == EINTR { continue }
-                        return
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                        // A non-blocking descriptor (shared with a parent): wait until it takes more.
+                        var ready = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&ready, 1, 100)
+                    } else {
+                        break  // this piece is lost; the next may still go through
                     }
-                    offset += written
                 }
             }
         }
@@ -140,6 +158,7 @@ final class BatchedLineWriter: @unchecked Sendable {
     /// The ranges `writeInPieces` writes: as many whole lines as fit in
     /// `limit` bytes each (a longer line alone; lines are cut to PIPE_BUF).
     static func pieces(of bytes: [UInt8], limit: Int = Int(PIPE_BUF)) -> [Range<Int>] {
+        precondition(limit > 0)
         var pieces: [Range<Int>] = []
         var start = 0
         while start < bytes.count {

@@ -52,10 +52,11 @@ struct BatchedLineWriterTests {
         private var bytesSoFar: Int { lock.withLock { bytes.count } }
     }
 
-    @Test("lines from many threads all arrive whole, each thread's in the order it wrote them")
-    func manyThreads() {
+    @Test("lines from many threads all arrive whole, each thread's in the order it wrote them, however small the queue",
+          arguments: [256 * 1024, 512])
+    func manyThreads(_ maximumPendingBytes: Int) {
         let reader = PipeReader()
-        let writer = BatchedLineWriter(fileDescriptor: reader.writeEnd, delayMicroseconds: 2_000)
+        let writer = BatchedLineWriter(fileDescriptor: reader.writeEnd, delayMicroseconds: 2_000, maximumPendingBytes: maximumPendingBytes)
         let threads = 8, linesPerThread = 300
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             for line in 0..<linesPerThread {
@@ -101,6 +102,19 @@ struct BatchedLineWriterTests {
         #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
         #expect(pieces.allSatisfy { bytes[$0.upperBound - 1] == UInt8(ascii: "\n") }, "every piece ends a line")
         #expect(pieces.allSatisfy { $0.count <= 4096 || bytes[$0].filter { $0 == UInt8(ascii: "\n") }.count == 1 })
-        #expect(pieces.count > 5)
+        #expect(zip(pieces, pieces.dropFirst()).allSatisfy { piece, next in
+            let nextLine = bytes[next].firstIndex(of: UInt8(ascii: "\n"))! + 1 - next.lowerBound
+            return piece.count + nextLine > 4096
+        }, "each piece holds as many lines as fit")
+    }
+
+    @Test("pieces: exact cases", arguments: [
+        ("ab\ncd", 3, [0..<3, 3..<5]),         // no final newline: the rest is the last piece
+        ("abc\ndef\n", 4, [0..<4, 4..<8]),    // a line of exactly the limit
+        ("a\nbbbbbb\nc\n", 4, [0..<2, 2..<9, 9..<11]),  // a longer line in the middle, alone
+        ("a\nb\nc\n", 100, [0..<6]),
+    ])
+    func exactPieces(_ text: String, _ limit: Int, _ expected: [Range<Int>]) {
+        #expect(BatchedLineWriter.pieces(of: Array(text.utf8), limit: limit) == expected)
     }
 }
