@@ -49,6 +49,16 @@ static inline unsigned html_candidates(__m128i block) {
     return (unsigned)_mm_movemask_epi8(found);
 }
 
+/// The first byte HTML escapes among the candidates `mask` marks in the block
+/// at `block_start`, or SIZE_MAX if they are all `#`.
+static inline size_t first_html_special(const uint8_t *bytes, size_t block_start, unsigned mask) {
+    for (; mask != 0; mask &= mask - 1) {
+        size_t at = block_start + (size_t)__builtin_ctz(mask);
+        if (html_special(bytes[at])) return at;
+    }
+    return SIZE_MAX;
+}
+
 /// The last 16 bytes of a text of at least 16 (overlapping what was already
 /// scanned, which is clean), or a short text padded with plain bytes.
 static inline __m128i last_block(const uint8_t *bytes, size_t count, size_t *block_start) {
@@ -85,20 +95,14 @@ size_t cescape_plain_html_prefix(const uint8_t *bytes, size_t count) {
 #if defined(__SSE2__)
     size_t index = 0;
     for (; index + 16 <= count; index += 16) {
-        unsigned mask = html_candidates(_mm_loadu_si128((const __m128i *)(bytes + index)));
-        for (; mask != 0; mask &= mask - 1) {
-            size_t at = index + (size_t)__builtin_ctz(mask);
-            if (html_special(bytes[at])) return at;
-        }
+        size_t at = first_html_special(bytes, index, html_candidates(_mm_loadu_si128((const __m128i *)(bytes + index))));
+        if (at != SIZE_MAX) return at;
     }
     if (index == count) return count;
     size_t start;
     unsigned mask = html_candidates(last_block(bytes, count, &start));
-    for (; mask != 0; mask &= mask - 1) {
-        size_t at = start + (size_t)__builtin_ctz(mask);
-        if (html_special(bytes[at])) return at;
-    }
-    return count;
+    size_t at = first_html_special(bytes, start, mask);
+    return at != SIZE_MAX ? at : count;
 #else
     return cescape_plain_html_prefix_bytewise(bytes, count);
 #endif

@@ -64,6 +64,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture
+def database_copy(stack, tmp_path):
+    """A copy of the suite's migrated, seeded database, for a worker started as a process of its own."""
+    path = tmp_path / "portal.sqlite"
+    subprocess.run(["sqlite3", str(stack.database), f".backup '{path}'"], check=True)
+    return path
+
+
+def separate_worker_env(database) -> dict[str, str]:
+    """The environment of a worker of its own on `database`: none of the suite's PORTAL_ or LISTEN_ variables."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PORTAL_", "LISTEN_"))}
+    env.update({"PORTAL_DATABASE": str(database), "PORTAL_THREADS": "4"})
+    return env
+
+
+def stop_separate_worker(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=10)
+
+
 def wait_for(condition, timeout: float, interval: float = 0.05, what: str = "condition"):
     deadline = time.monotonic() + timeout
     last_error = None

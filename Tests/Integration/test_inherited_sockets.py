@@ -5,28 +5,10 @@ PORTAL_LISTEN is unset: spawn-fcgi's fd 0, or systemd socket activation
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 
-import pytest
-
-from conftest import BIN_DIR, wait_for
+from conftest import BIN_DIR, separate_worker_env, stop_separate_worker, wait_for
 from fastcgi_client import request
-
-
-@pytest.fixture
-def database(stack, tmp_path):
-    # A copy of the suite's migrated, seeded database: these workers are separate processes.
-    path = tmp_path / "portal.sqlite"
-    subprocess.run(["sqlite3", str(stack.database), f".backup '{path}'"], check=True)
-    return path
-
-
-def worker_env(database) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("PORTAL_", "LISTEN_"))}
-    env.update({"PORTAL_DATABASE": str(database), "PORTAL_THREADS": "4"})
-    return env
 
 
 def health(socket_path) -> dict:
@@ -36,30 +18,25 @@ def health(socket_path) -> dict:
     return json.loads(body)
 
 
-def stop(process: subprocess.Popen) -> int:
-    process.send_signal(signal.SIGTERM)
-    return process.wait(timeout=10)
-
-
-def test_under_spawn_fcgi_the_worker_serves_on_the_inherited_fd_0(database, tmp_path):
+def test_under_spawn_fcgi_the_worker_serves_on_the_inherited_fd_0(database_copy, tmp_path):
     socket_path = tmp_path / "spawned.sock"
     log = open(tmp_path / "worker.log", "wb")
     process = subprocess.Popen(
         ["spawn-fcgi", "-n", "-s", str(socket_path), "-M", "0660", "--", str(BIN_DIR / "portal-worker")],
-        env=worker_env(database), stdout=log, stderr=subprocess.STDOUT)
+        env=separate_worker_env(database_copy), stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(socket_path.exists, 10, what="spawn-fcgi's socket")
         wait_for(lambda: health(socket_path)["status"] == "ok", 10, what="the worker on fd 0")
         assert "address=fd:0" in (tmp_path / "worker.log").read_text()
         assert oct(socket_path.stat().st_mode & 0o777) == "0o660"
     finally:
-        assert stop(process) == 0
+        assert stop_separate_worker(process) == 0
 
 
-def test_under_systemd_socket_activation_the_worker_starts_on_the_first_connection(database, tmp_path):
+def test_under_systemd_socket_activation_the_worker_starts_on_the_first_connection(database_copy, tmp_path):
     socket_path = tmp_path / "activated.sock"
     log = open(tmp_path / "worker.log", "wb")
-    env = worker_env(database)
+    env = separate_worker_env(database_copy)
     # systemd-socket-activate passes only the variables named with -E.
     passed = [argument for name in ("PORTAL_DATABASE", "PORTAL_THREADS") for argument in ("-E", f"{name}={env[name]}")]
     process = subprocess.Popen(
@@ -72,12 +49,12 @@ def test_under_systemd_socket_activation_the_worker_starts_on_the_first_connecti
         assert health(socket_path) == {"status": "ok"}
         assert "address=systemd" in (tmp_path / "worker.log").read_text()
     finally:
-        assert stop(process) == 0
+        assert stop_separate_worker(process) == 0
 
 
-def test_a_body_over_the_limit_on_an_inherited_socket_is_413_json(database, tmp_path):
+def test_a_body_over_the_limit_on_an_inherited_socket_is_413_json(database_copy, tmp_path):
     socket_path = tmp_path / "spawned.sock"
-    env = worker_env(database)
+    env = separate_worker_env(database_copy)
     env["PORTAL_MAX_BODY_BYTES"] = "1024"
     process = subprocess.Popen(
         ["spawn-fcgi", "-n", "-s", str(socket_path), "--", str(BIN_DIR / "portal-worker")],
@@ -89,4 +66,4 @@ def test_a_body_over_the_limit_on_an_inherited_socket_is_413_json(database, tmp_
         assert json.loads(body)["code"] == "payload_too_large"
         assert health(socket_path)["status"] == "ok"
     finally:
-        assert stop(process) == 0
+        assert stop_separate_worker(process) == 0

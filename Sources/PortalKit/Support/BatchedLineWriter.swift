@@ -11,7 +11,7 @@ import Foundation
 /// under a lock; a thread of the writer's own wakes when the first line of a
 /// batch arrives, waits `delay` for more, and writes them all, in order. At
 /// most `delay` (a millisecond, say) of lines is lost if the process dies at
-/// once; `flush()` writes what is pending, and the worker calls it on its way
+/// once; `close()` writes what is pending, and the worker calls it on its way
 /// out. Idle, the thread sleeps on a condition: no timer.
 final class BatchedLineWriter: @unchecked Sendable {
     private let fileDescriptor: Int32
@@ -136,21 +136,7 @@ final class BatchedLineWriter: @unchecked Sendable {
     static func writeInPieces(_ bytes: [UInt8], to fileDescriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             for piece in pieces(of: bytes) {
-                var offset = piece.lowerBound
-                while offset < piece.upperBound {
-                    let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, piece.upperBound - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0 && errno == EINTR {
-                        continue
-                    } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                        // A non-blocking descriptor (shared with a parent): wait until it takes more.
-                        var ready = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
-                        _ = poll(&ready, 1, 100)
-                    } else {
-                        break  // this piece is lost; the next may still go through
-                    }
-                }
+                LineLogHandler.writeAll(UnsafeRawBufferPointer(rebasing: buffer[piece]), to: fileDescriptor)
             }
         }
     }

@@ -41,15 +41,25 @@ public struct LineLogHandler: LogHandler {
 
     /// One `write(2)` for the whole line (retried only for what was not written).
     static func writeLine(_ line: [UInt8], to fileDescriptor: Int32) {
-        line.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 {
-                    if written < 0 && errno == EINTR { continue }
-                    return
-                }
+        line.withUnsafeBytes { writeAll($0, to: fileDescriptor) }
+    }
+
+    /// Writes all of `bytes`, retrying what was not written. A descriptor
+    /// that is non-blocking (stderr shared with a parent) is waited for; on
+    /// any other error the rest is dropped: a log line is not worth a failure.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fileDescriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written > 0 {
                 offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var ready = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&ready, 1, 100)
+            } else {
+                return
             }
         }
     }

@@ -42,7 +42,7 @@ final class SQLiteReadConnections: Sendable {
     /// request's tenant, session and data cost one transaction instead of
     /// three (SQLite takes and drops a WAL read lock, two `fcntl` calls, for
     /// each). The transaction begins at the first read and ends at `endSnapshot`
-    /// (the store calls it after each write of this thread, so the next read
+    /// (the store calls it before each write of this thread, so the next read
     /// sees the write) or when `body` returns. Nested calls join the outer one.
     func withSnapshot<T>(_ body: () throws -> T) rethrows -> T {
         guard ReadSnapshot.current(of: self) == nil else { return try body() }
