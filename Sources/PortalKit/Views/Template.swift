@@ -169,32 +169,28 @@ enum TemplateValue {
 }
 
 /// The names and values of a context object. A page's objects hold a handful
-/// of short names, so a linear search of short-string comparisons beats
-/// hashing each name for a dictionary (measured: hashing was a tenth of a
-/// page's cost).
+/// of short names, so a linear search of word comparisons (`TemplateName`)
+/// beats hashing each name for a dictionary (measured: hashing was a tenth of
+/// a page's cost).
 struct TemplateObject {
     /// Names and values; unlabeled, so a literal's elements are taken as they are.
-    private var fields: [(String, TemplateValue)]
+    private var fields: [(TemplateName, TemplateValue)]
 
-    init(_ fields: [(String, TemplateValue)]) {
+    init(_ fields: [(TemplateName, TemplateValue)]) {
         self.fields = fields
     }
 
     init(_ dictionary: [String: Any]) {
         fields = []
         fields.reserveCapacity(dictionary.count)
-        for (name, value) in dictionary { fields.append((name, TemplateValue(value))) }
+        for (name, value) in dictionary { fields.append((TemplateName(name), TemplateValue(value))) }
     }
 
-    subscript(name: String) -> TemplateValue? {
+    subscript(name: TemplateName) -> TemplateValue? {
         get {
-            // Lengths first: most names differ in length, and that test is inline.
             // Fields are read in place: a for-in copied (and reference-counted) each.
-            let length = name.utf8.count
-            return fields.withUnsafeBufferPointer { fields in
-                for index in fields.indices where fields[index].0.utf8.count == length && fields[index].0 == name {
-                    return fields[index].1
-                }
+            fields.withUnsafeBufferPointer { fields in
+                for index in fields.indices where fields[index].0 == name { return fields[index].1 }
                 return nil
             }
         }
@@ -213,7 +209,7 @@ struct TemplateObject {
 /// Hot-path view models are written as literals of these, no `Any` involved:
 /// `let row: TemplateObject = ["ref": .string(ref), "hasTasks": true]`.
 extension TemplateObject: ExpressibleByDictionaryLiteral {
-    init(dictionaryLiteral elements: (String, TemplateValue)...) {
+    init(dictionaryLiteral elements: (TemplateName, TemplateValue)...) {
         assert(Set(elements.map(\.0)).count == elements.count, "a name appears twice in a template object literal")
         self.init(elements)
     }
@@ -256,7 +252,7 @@ struct TemplateProgram: Sendable {
     private(set) var ops: [Op] = []
     private(set) var text: [UInt8] = []
     private(set) var paths: [Path] = []
-    private(set) var names: [String] = []
+    private(set) var names: [TemplateName] = []
     /// Each template's ops.
     private(set) var entries: [String: Range<Int>] = [:]
 
@@ -303,7 +299,7 @@ struct TemplateProgram: Sendable {
     private mutating func intern(_ path: [String]) -> Int32 {
         let parts = path == ["."] ? [] : path
         paths.append(Path(start: Int32(names.count), count: Int32(parts.count)))
-        names.append(contentsOf: parts)
+        names.append(contentsOf: parts.map { TemplateName($0) })
         return Int32(paths.count - 1)
     }
 }
@@ -342,7 +338,7 @@ struct TemplateRenderer: ~Copyable {
         let ops: UnsafeBufferPointer<TemplateProgram.Op>
         let text: UnsafeBufferPointer<UInt8>
         let paths: UnsafeBufferPointer<TemplateProgram.Path>
-        let names: UnsafeBufferPointer<String>
+        let names: UnsafeBufferPointer<TemplateName>
     }
 
     private mutating func run(_ start: Int, _ end: Int, _ code: Code) {

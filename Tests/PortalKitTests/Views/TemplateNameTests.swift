@@ -1,0 +1,41 @@
+import Testing
+@testable import PortalKit
+
+@Suite("Template names compare by one word, and still only equal names match")
+struct TemplateNameTests {
+    @Test("a name equals itself however it was made", arguments: ["", "a", "issue", "hasNext", "hasNextPage", "émoji✓", String(repeating: "x", count: 300)])
+    func equalNames(_ text: String) {
+        let literal = TemplateName(text)
+        let built = TemplateName(String(decoding: Array(text.utf8), as: UTF8.self))
+        #expect(literal == built)
+        #expect(literal.word == built.word)
+        #expect(Set([literal, built]).count == 1)
+    }
+
+    @Test("names that share their length and first seven bytes still differ", arguments: [
+        ("hasNextPage", "hasNextPagf"),
+        ("previewCustomer", "previewCustomeR"),
+        ("footerSections", "footerSectionz"),
+        (String(repeating: "y", count: 256), String(repeating: "y", count: 255) + "z"),
+        // The length is capped at 255 in the word: longer names fall back to their text.
+        (String(repeating: "q", count: 300), String(repeating: "q", count: 301)),
+    ])
+    func samePrefixDifferentNames(_ first: String, _ second: String) {
+        #expect(TemplateName(first) != TemplateName(second))
+    }
+
+    @Test("short names differ by any byte or by length", arguments: [
+        ("a", "b"), ("ab", "abc"), ("name", "nam\0"), ("body", "time"), ("", "\0"),
+    ])
+    func shortNames(_ first: String, _ second: String) {
+        #expect(TemplateName(first) != TemplateName(second))
+        #expect(TemplateName(first).isWholeInWord)
+    }
+
+    @Test("a context with look-alike names renders the value of the name asked for")
+    func lookAlikesInAContext() throws {
+        let views = Views(templates: ["main": try Template(parsing: "{{previewCustomer}}|{{previewCustomeR}}|{{hasNextPagf}}")])
+        let context: TemplateObject = ["previewCustomeR": "upper", "previewCustomer": "lower", "hasNextPage": "next"]
+        #expect(String(decoding: views.render("main", context), as: UTF8.self) == "lower|upper|")
+    }
+}
