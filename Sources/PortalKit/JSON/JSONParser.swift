@@ -5,19 +5,23 @@
 struct JSONParser {
     static let maximumDepth = 64
 
-    private let bytes: [UInt8]
+    /// Borrowed for one parse: a row's column is read where SQLite keeps it,
+    /// and indexing needs no bounds-checked array.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     static func parse(_ bytes: [UInt8]) throws(JSONValue.ParseError) -> JSONValue {
-        var parser = JSONParser(bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected content after the JSON value") }
-        return value
+        try bytes.withUnsafeBufferPointer { bytes throws(JSONValue.ParseError) in
+            var parser = JSONParser(bytes)
+            parser.skipWhitespace()
+            let value = try parser.parseValue()
+            parser.skipWhitespace()
+            guard parser.index == bytes.count else { throw parser.error("unexpected content after the JSON value") }
+            return value
+        }
     }
 
     /// Calls `found` with each member of a JSON object whose key is among
@@ -27,7 +31,7 @@ struct JSONParser {
     /// shows a few. Keys match by their UTF-8 bytes, escaped or not. `found`
     /// returns false for a key it already has, which makes the document
     /// invalid (a duplicate key).
-    static func members(among keys: [String], ofObject bytes: [UInt8],
+    static func members(among keys: [String], ofObject bytes: UnsafeBufferPointer<UInt8>,
                         found: (Int, JSONValue) -> Bool) throws(JSONValue.ParseError) {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
@@ -155,17 +159,15 @@ struct JSONParser {
               bytes[end] >= 0x20, bytes[end] < 0x80 { end += 1 }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             index = end + 1
-            return bytes.withUnsafeBufferPointer { buffer in
-                let key = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                return keys.firstIndex { candidate in
-                    guard candidate.utf8.count == key.count else { return false }
-                    // A byte loop: `elementsEqual` here cost 7 k more per list page.
-                    return candidate.utf8.withContiguousStorageIfAvailable { stored in
-                        var offset = 0
-                        while offset < stored.count, stored[offset] == key[offset] { offset += 1 }
-                        return offset == stored.count
-                    } ?? candidate.utf8.elementsEqual(key)
-                }
+            let key = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            return keys.firstIndex { candidate in
+                guard candidate.utf8.count == key.count else { return false }
+                // A byte loop: `elementsEqual` here cost 7 k more per list page.
+                return candidate.utf8.withContiguousStorageIfAvailable { stored in
+                    var offset = 0
+                    while offset < stored.count, stored[offset] == key[offset] { offset += 1 }
+                    return offset == stored.count
+                } ?? candidate.utf8.elementsEqual(key)
             }
         }
         let key = try parseString()
@@ -208,11 +210,8 @@ struct JSONParser {
         while end < bytes.count {
             let byte = bytes[end]
             if byte == UInt8(ascii: "\"") {
-                let start = index
-                let string = bytes.withUnsafeBufferPointer { buffer in
-                    let text = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                    return unionOfBytes < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
-                }
+                let text = UnsafeBufferPointer(rebasing: bytes[index..<end])
+                let string = unionOfBytes < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
                 guard let string else { throw error("invalid UTF-8 in a string") }
                 index = end + 1
                 return string

@@ -174,9 +174,15 @@ struct JSONParserTests {
 
     /// What `JSONParser.members` reports, by key; a key seen twice is a duplicate.
     private static func members(_ keys: [String], of text: String) throws(JSONValue.ParseError) -> [String: JSONValue] {
+        try members(keys, of: Array(text.utf8))
+    }
+
+    private static func members(_ keys: [String], of bytes: [UInt8]) throws(JSONValue.ParseError) -> [String: JSONValue] {
         var found: [String: JSONValue] = [:]
-        try JSONParser.members(among: keys, ofObject: Array(text.utf8)) { index, value in
-            found.updateValue(value, forKey: keys[index]) == nil
+        try bytes.withUnsafeBufferPointer { bytes throws(JSONValue.ParseError) in
+            try JSONParser.members(among: keys, ofObject: bytes) { index, value in
+                found.updateValue(value, forKey: keys[index]) == nil
+            }
         }
         return found
     }
@@ -191,7 +197,7 @@ struct JSONParserTests {
     @Test("members of an object: a key that is not UTF-8 is refused even when it is not kept")
     func membersRefusesInvalidUTF8Keys() {
         #expect(throws: JSONValue.ParseError.self) {
-            try JSONParser.members(among: ["a"], ofObject: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) { _, _ in true }
+            try Self.members(["a"], of: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D])
         }
     }
 

@@ -276,10 +276,11 @@ struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    /// A text column's bytes as stored, not decoded; nil for NULL.
-    func textBytes(_ column: Int32) -> [UInt8]? {
+    /// A text column's bytes as stored, not decoded nor copied; nil for NULL.
+    /// They are SQLite's until the statement steps on: `body` must not keep them.
+    func withTextBytes<Result>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
-        return Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
+        return body(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))))
     }
 }
 

@@ -291,18 +291,19 @@ extension SQLiteRow {
     /// JSON object of them; none if it holds anything else. A stored `null`
     /// is no value, as it was when SQLite extracted them.
     func customFieldValues(_ keys: [String], ofColumn column: Int32) -> CustomFieldValues {
-        guard let bytes = textBytes(column) else { return CustomFieldValues() }
-        var values = CustomFieldValues(capacity: keys.count)
-        var sawNull = false
-        do {
-            try JSONParser.members(among: keys, ofObject: bytes) { index, value in
-                sawNull = sawNull || value == .null
-                return values.insertNew(keys[index], value)
+        withTextBytes(column) { bytes in
+            var values = CustomFieldValues(capacity: keys.count)
+            var sawNull = false
+            do {
+                try JSONParser.members(among: keys, ofObject: bytes) { index, value in
+                    sawNull = sawNull || value == .null
+                    return values.insertNew(keys[index], value)
+                }
+            } catch {
+                return CustomFieldValues()
             }
-        } catch {
-            return CustomFieldValues()
-        }
-        if sawNull { values.removeNulls() }
-        return values
+            if sawNull { values.removeNulls() }
+            return values
+        } ?? CustomFieldValues()
     }
 }
