@@ -27,6 +27,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v6-custom-domain-revision") { db in
             try db.execute(sql: v6CustomDomainRevision)
         }
+        migrator.registerMigration("v7-covering-list-indexes") { db in
+            try db.execute(sql: v7CoveringListIndexes)
+        }
         return migrator
     }
 

@@ -158,21 +158,29 @@ extension SQLiteStore {
 
     // MARK: Portal issues
 
-    private static let issueColumns = SQLiteRows.issueColumns.split(separator: ",")
-        .map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+    private static let issueColumnNames = SQLiteRows.issueColumns.split(separator: ",")
+        .map { $0.trimmingCharacters(in: .whitespaces) }
     /// The row and the names the detail asks for (each a join per row, so
     /// only when shown). Columns: the issue's, then requester name (14) and
     /// company name (15). The shown custom fields are read from the issue's
     /// own JSON column in Swift: SQLite 3.40's `json_extract` re-parses the
     /// column for every field, about as much as the rest of the row cost.
     private static func portalIssueSelect(_ detail: PortalIssueDetail) -> String {
-        portalIssueSelects[(detail.requesterName ? 1 : 0) | (detail.companyName ? 2 : 0)]
+        let lean = !detail.description && !detail.tags && detail.customFieldKeys.isEmpty
+        return portalIssueSelects[(detail.requesterName ? 1 : 0) | (detail.companyName ? 2 : 0) | (lean ? 4 : 0)]
     }
 
-    /// The four shapes, built once.
-    private static let portalIssueSelects = (0..<4).map { shape in
-        let requesterName = shape & 1 != 0, companyName = shape & 2 != 0
-        var sql = "SELECT \(issueColumns), " + (requesterName ? "c.name" : "NULL") + ", " + (companyName ? "co.name" : "NULL")
+    /// The columns a row leaves unread when the detail does not ask for them;
+    /// a lean select names constants instead, so that the list indexes,
+    /// which hold every other column, answer it alone (migration v7).
+    private static let unreadInLeanRows: [String: String] = ["description": "''", "tags": "'[]'", "custom_fields": "'{}'"]
+
+    /// The eight shapes, built once.
+    private static let portalIssueSelects = (0..<8).map { shape in
+        let requesterName = shape & 1 != 0, companyName = shape & 2 != 0, lean = shape & 4 != 0
+        let columns = issueColumnNames.map { name in (lean ? unreadInLeanRows[name] : nil) ?? "i." + name }
+        var sql = "SELECT " + columns.joined(separator: ", ") + ", " + (requesterName ? "c.name" : "NULL") + ", "
+            + (companyName ? "co.name" : "NULL")
         sql += " FROM issue i"
         if requesterName { sql += " JOIN customer c ON c.workspace_id = i.workspace_id AND c.id = i.requester_id" }
         if companyName { sql += " LEFT JOIN company co ON co.workspace_id = i.workspace_id AND co.id = i.company_id" }
@@ -196,6 +204,18 @@ extension SQLiteStore {
 
     public func portalIssues(_ query: PortalIssueQuery, in workspace: WorkspaceID) throws(StoreError) -> Page<PortalIssueRow> {
         if let statuses = query.statuses, statuses.isEmpty { return Page(items: [], hasMore: false) }
+        let (sql, arguments) = Self.portalIssuesStatement(query, in: workspace)
+        let detail = query.detail
+        let rows = try readers.read { connection in
+            try connection.all(sql, arguments, expectedCount: query.limit + 1) { Self.portalIssueRow($0, detail: detail) }
+        }
+        return Page(fetched: rows, limit: query.limit)
+    }
+
+    /// The list's statement: one more row than the page, to tell whether there is a next.
+    static func portalIssuesStatement(_ query: PortalIssueQuery, in workspace: WorkspaceID)
+        -> (sql: String, arguments: [SQLiteArgument])
+    {
         var arguments: [SQLiteArgument] = []
         var sql = Self.portalIssueSelect(query.detail)
         if !query.searchTerms.isEmpty { sql += " JOIN issue_fts ON issue_fts.rowid = i.id" }
@@ -216,11 +236,7 @@ extension SQLiteStore {
         }
         sql += " ORDER BY i.updated_at DESC, i.id DESC LIMIT ?"
         arguments.append(.integer(Int64(query.limit + 1)))
-        let detail = query.detail
-        let rows = try readers.read { connection in
-            try connection.all(sql, arguments, expectedCount: query.limit + 1) { Self.portalIssueRow($0, detail: detail) }
-        }
-        return Page(fetched: rows, limit: query.limit)
+        return (sql, arguments)
     }
 
     public func portalIssue(ref: IssueRef, scope: IssueScope, detail: PortalIssueDetail, in workspace: WorkspaceID)
