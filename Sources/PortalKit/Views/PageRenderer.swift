@@ -29,37 +29,45 @@ extension Timestamp {
 
     /// `26 Nov 2026, 12:00 UTC` for pages.
     public var display: String {
-        // Written into a small buffer in place: a list page formats one per
-        // row, and building it from arrays and digit loops cost ~2 000
-        // instructions each.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.displayMaximumLength) { buffer in
+            String(decoding: UnsafeBufferPointer(start: buffer.baseAddress!, count: writeDisplay(to: buffer.baseAddress!)),
+                   as: UTF8.self)
+        }
+    }
+
+    /// The most bytes `writeDisplay` writes (a year of up to 20 characters).
+    static let displayMaximumLength = 48
+
+    /// Writes `display` at `out` and returns its length: digits, ASCII
+    /// letters, spaces, `,`, `:` and a year's `-`, nothing HTML escapes.
+    /// Built in place: a list page formats one per row, and building it from
+    /// arrays and digit loops cost ~2 000 instructions each.
+    func writeDisplay(to out: UnsafeMutablePointer<UInt8>) -> Int {
         let (year, month, day) = civilDate
         let minutes = (millisecondsSinceEpoch - Self.startOfDay(millisecondsSinceEpoch)) / 60_000
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
-            let out = buffer.baseAddress!
-            var position = 0
-            @inline(__always) func one(_ byte: UInt8) {
-                out[position] = byte
-                position += 1
-            }
-            @inline(__always) func two(_ value: Int64) {
-                one(UInt8(truncatingIfNeeded: 48 + value / 10))
-                one(UInt8(truncatingIfNeeded: 48 + value % 10))
-            }
-            if day >= 10 { one(UInt8(truncatingIfNeeded: 48 + day / 10)) }
-            one(UInt8(truncatingIfNeeded: 48 + day % 10))
-            one(UInt8(ascii: " "))
-            Self.monthNames[Int(month) - 1].withUTF8Buffer { name in for byte in name { one(byte) } }
-            one(UInt8(ascii: " "))
-            if (1000...9999).contains(year) {
-                two(year / 100); two(year % 100)
-            } else {
-                for byte in String(year).utf8 { one(byte) }
-            }
-            one(UInt8(ascii: ",")); one(UInt8(ascii: " "))
-            two(minutes / 60); one(UInt8(ascii: ":")); two(minutes % 60)
-            for byte in " UTC".utf8 { one(byte) }
-            return String(decoding: UnsafeBufferPointer(start: out, count: position), as: UTF8.self)
+        var position = 0
+        @inline(__always) func one(_ byte: UInt8) {
+            out[position] = byte
+            position += 1
         }
+        @inline(__always) func two(_ value: Int64) {
+            one(UInt8(truncatingIfNeeded: 48 + value / 10))
+            one(UInt8(truncatingIfNeeded: 48 + value % 10))
+        }
+        if day >= 10 { one(UInt8(truncatingIfNeeded: 48 + day / 10)) }
+        one(UInt8(truncatingIfNeeded: 48 + day % 10))
+        one(UInt8(ascii: " "))
+        Self.monthNames[Int(month) - 1].withUTF8Buffer { name in for byte in name { one(byte) } }
+        one(UInt8(ascii: " "))
+        if (1000...9999).contains(year) {
+            two(year / 100); two(year % 100)
+        } else {
+            for byte in String(year).utf8 { one(byte) }
+        }
+        one(UInt8(ascii: ",")); one(UInt8(ascii: " "))
+        two(minutes / 60); one(UInt8(ascii: ":")); two(minutes % 60)
+        for byte in " UTC".utf8 { one(byte) }
+        return position
     }
 
     private static func startOfDay(_ milliseconds: Int64) -> Int64 {

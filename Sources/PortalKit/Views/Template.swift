@@ -122,6 +122,9 @@ enum TemplateValue {
     case bool(Bool)
     case list([TemplateValue])
     case object(TemplateObject)
+    /// Rendered as `Timestamp.display`, written straight into the page: a
+    /// list formats one per row, and a String of it was an allocation each.
+    case timestamp(Timestamp)
     case none
 
     init(_ any: Any) {
@@ -163,7 +166,7 @@ enum TemplateValue {
         case .bool(let bool): return bool
         case .string(let string): return !string.isEmpty
         case .list(let list): return !list.isEmpty
-        case .number, .object: return true
+        case .number, .object, .timestamp: return true
         }
     }
 }
@@ -423,6 +426,9 @@ struct TemplateRenderer: ~Copyable {
             output.append(utf8: String(number))
         case .bool(let bool):
             output.append(bool ? "true" : "false")
+        case .timestamp(let timestamp):
+            // Nothing to escape in it (see `writeDisplay`).
+            output.write(atMost: Timestamp.displayMaximumLength) { timestamp.writeDisplay(to: $0) }
         case .list, .object, .none:
             break
         }

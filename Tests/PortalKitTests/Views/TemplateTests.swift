@@ -42,6 +42,18 @@ struct TemplateTests {
                 == "ISS-1:&lt;b&gt;/S;ISS-2:ok/S;&amp;&lt;Acme&gt;")
     }
 
+    @Test("a timestamp value renders as its display text, written in place, and counts as present")
+    func timestampValues() throws {
+        let views = Views(templates: ["main": try Template(parsing: "{{#at}}[{{at}}]{{/at}}{{^at}}none{{/at}}")])
+        for milliseconds: Int64 in [1_795_683_900_000, -62_000_000_000_000, 0] {
+            let at = Timestamp(millisecondsSinceEpoch: milliseconds)
+            #expect(String(decoding: views.render("main", ["at": .timestamp(at)]), as: UTF8.self) == "[\(at.display)]")
+        }
+        #expect(String(decoding: views.render("main", ["at": .timestamp(Timestamp(millisecondsSinceEpoch: 1_795_683_900_000))]),
+                       as: UTF8.self) == "[26 Nov 2026, 09:05 UTC]")
+        #expect(String(decoding: views.render("main", [:]), as: UTF8.self) == "none")
+    }
+
     @Test("timestamps read as day, month, year and UTC time, zero-padded", arguments: [
         (0 as Int64, "1 Jan 1970, 00:00 UTC"),
         (1_795_683_900_000, "26 Nov 2026, 09:05 UTC"),

@@ -116,7 +116,7 @@ enum PortalViewModels {
             ("url", .string(links.issue(view.ref))),
             ("title", .string(view.title ?? view.ref)),
             ("status", .string(view.statusLabel ?? "")),
-            ("updated", .string(view.updatedAt?.display ?? "")),
+            ("updated", view.updatedAt.map(TemplateValue.timestamp) ?? .string("")),
         ]))
     }
 
@@ -150,7 +150,7 @@ enum PortalViewModels {
                 "fromCustomer": .bool(message.role == .customer),
                 "author": .string(message.authorName),
                 "body": .string(message.body),
-                "time": .string(message.createdAt.display),
+                "time": .timestamp(message.createdAt),
                 "timestamp": .string(message.createdAt.iso8601),
             ])
         })
