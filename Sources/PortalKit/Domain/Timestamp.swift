@@ -25,11 +25,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whole UTC days since the epoch, rounded down (before 1970 too).
+    var daysSinceEpoch: Int64 {
+        let millis = millisecondsSinceEpoch
+        return millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
+    }
+
+    /// Milliseconds since the start of the UTC day.
+    var millisecondOfDay: Int64 { millisecondsSinceEpoch - daysSinceEpoch * 86_400_000 }
+
     /// Year, month (1–12) and day (1–31) in UTC (Howard Hinnant's civil_from_days).
     var civilDate: (year: Int64, month: Int64, day: Int64) {
-        let millis = millisecondsSinceEpoch
-        var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
-        days += 719_468
+        var days = daysSinceEpoch + 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
         let dayOfEra = days - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
@@ -54,26 +61,52 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Writes exactly `iso8601Length` bytes at `out`.
     func writeISO8601(to out: UnsafeMutablePointer<UInt8>) {
-        let millis = millisecondsSinceEpoch
-        let msOfDay = millis - (millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000) * 86_400_000
+        let msOfDay = millisecondOfDay
         let (year, month, day) = civilDate
-        var position = 0
-        @inline(__always) func one(_ byte: UInt8) {
-            out[position] = byte
-            position += 1
+        var text = ASCIIWriter(out)
+        text.twoDigits(year / 100 % 100); text.twoDigits(year % 100); text.ascii("-")
+        text.twoDigits(month); text.ascii("-")
+        text.twoDigits(day); text.ascii("T")
+        text.twoDigits(msOfDay / 3_600_000); text.ascii(":")
+        text.twoDigits(msOfDay / 60_000 % 60); text.ascii(":")
+        text.twoDigits(msOfDay / 1000 % 60); text.ascii(".")
+        text.digit(msOfDay % 1000 / 100); text.twoDigits(msOfDay % 100)
+        text.ascii("Z")
+    }
+
+    private static let monthNames: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `26 Nov 2026, 12:00 UTC` for pages.
+    public var display: String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.displayMaximumLength) { buffer in
+            String(decoding: UnsafeBufferPointer(start: buffer.baseAddress!, count: writeDisplay(to: buffer.baseAddress!)),
+                   as: UTF8.self)
         }
-        @inline(__always) func two(_ value: Int64) {
-            one(UInt8(truncatingIfNeeded: 48 + value / 10))
-            one(UInt8(truncatingIfNeeded: 48 + value % 10))
+    }
+
+    /// The most bytes `writeDisplay` writes (a year of up to 20 characters).
+    static let displayMaximumLength = 48
+
+    /// Writes `display` at `out` and returns its length: digits, ASCII
+    /// letters, spaces, `,`, `:` and a year's `-`, nothing HTML escapes.
+    /// Built in place: a list page formats one per row, and building it from
+    /// arrays and digit loops cost ~2 000 instructions each.
+    func writeDisplay(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let (year, month, day) = civilDate
+        let minutes = millisecondOfDay / 60_000
+        var text = ASCIIWriter(out)
+        if day >= 10 { text.digit(day / 10) }
+        text.digit(day % 10); text.ascii(" ")
+        text.literal(Self.monthNames[Int(month) - 1]); text.ascii(" ")
+        if (1000...9999).contains(year) {
+            text.twoDigits(year / 100); text.twoDigits(year % 100)
+        } else {
+            for byte in String(year).utf8 { text.byte(byte) }
         }
-        two(year / 100 % 100); two(year % 100); one(UInt8(ascii: "-"))
-        two(month); one(UInt8(ascii: "-"))
-        two(day); one(UInt8(ascii: "T"))
-        two(msOfDay / 3_600_000); one(UInt8(ascii: ":"))
-        two(msOfDay / 60_000 % 60); one(UInt8(ascii: ":"))
-        two(msOfDay / 1000 % 60); one(UInt8(ascii: "."))
-        one(UInt8(truncatingIfNeeded: 48 + msOfDay % 1000 / 100)); two(msOfDay % 100)
-        one(UInt8(ascii: "Z"))
+        text.literal(", ")
+        text.twoDigits(minutes / 60); text.ascii(":"); text.twoDigits(minutes % 60)
+        text.literal(" UTC")
+        return text.count
     }
 
     /// A UTC calendar time (Howard Hinnant's days_from_civil).
@@ -100,6 +133,40 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let monthLengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard day <= monthLengths[month - 1] else { return nil }
         return (year, month, day)
+    }
+}
+
+/// Writes ASCII text at a pointer the caller sized: the timestamp formats are
+/// built in place, without arrays or strings.
+private struct ASCIIWriter {
+    private let out: UnsafeMutablePointer<UInt8>
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    init(_ out: UnsafeMutablePointer<UInt8>) { self.out = out }
+
+    @inline(__always) mutating func byte(_ byte: UInt8) {
+        out[count] = byte
+        count += 1
+    }
+
+    @inline(__always) mutating func ascii(_ character: Unicode.Scalar) {
+        byte(UInt8(ascii: character))
+    }
+
+    /// `value` is 0–9.
+    @inline(__always) mutating func digit(_ value: Int64) {
+        byte(UInt8(truncatingIfNeeded: 48 + value))
+    }
+
+    /// `value` is 0–99, written with a leading zero.
+    @inline(__always) mutating func twoDigits(_ value: Int64) {
+        digit(value / 10)
+        digit(value % 10)
+    }
+
+    @inline(__always) mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { for byte in $0 { self.byte(byte) } }
     }
 }
 

@@ -3,13 +3,13 @@ import Testing
 
 @Suite("Template names compare by one word, and still only equal names match")
 struct TemplateNameTests {
-    @Test("a name equals itself however it was made", arguments: ["", "a", "issue", "hasNext", "hasNextPage", "émoji✓", String(repeating: "x", count: 300)])
+    @Test("a name equals itself however its string was made", arguments: ["", "a", "issue", "hasNext", "hasNextPage", "émoji✓", String(repeating: "x", count: 300)])
     func equalNames(_ text: String) {
-        let literal = TemplateName(text)
-        let built = TemplateName(String(decoding: Array(text.utf8), as: UTF8.self))
-        #expect(literal == built)
-        #expect(literal.word == built.word)
-        #expect(Set([literal, built]).count == 1)
+        let given = TemplateName(text)
+        let rebuilt = TemplateName(String(decoding: Array(text.utf8), as: UTF8.self))
+        #expect(given == rebuilt)
+        #expect(given.word == rebuilt.word)
+        #expect(Set([given, rebuilt]).count == 1)
     }
 
     @Test("names that share their length and first seven bytes still differ", arguments: [

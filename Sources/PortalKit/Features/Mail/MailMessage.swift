@@ -66,10 +66,8 @@ public enum MailMessage {
     /// `Thu, 26 Nov 2026 12:00:00 +0000`.
     static func rfc5322Date(_ time: Timestamp) -> String {
         let (year, month, day) = time.civilDate
-        let daysSinceEpoch = time.millisecondsSinceEpoch >= 0 ? time.millisecondsSinceEpoch / 86_400_000
-            : (time.millisecondsSinceEpoch - 86_399_999) / 86_400_000
-        let weekday = days[Int(((daysSinceEpoch % 7) + 7) % 7)]
-        let seconds = (time.millisecondsSinceEpoch - daysSinceEpoch * 86_400_000) / 1000
+        let weekday = days[Int(((time.daysSinceEpoch % 7) + 7) % 7)]
+        let seconds = time.millisecondOfDay / 1000
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(weekday), \(day) \(months[Int(month) - 1]) \(year) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) +0000"
     }
