@@ -172,10 +172,12 @@ public final class FastCGIServer: Sendable {
     private func write(_ response: FastCGIResponse, to request: UnsafeMutablePointer<FCGX_Request>, buffers: inout ThreadBuffers) {
         buffers.head.removeAll(keepingCapacity: true)
         CGIResponseHead.append(response.head, contentLength: response.body.count, to: &buffers.head)
-        buffers.output.removeAll(keepingCapacity: true)
-        FastCGIRecords.appendAnswer(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), head: buffers.head,
-                                    body: response.body, to: &buffers.output)
-        if !Self.send(buffers.output, on: request.pointee.ipcFd) {
+        buffers.framing.removeAll(keepingCapacity: true)
+        buffers.pieces.removeAll(keepingCapacity: true)
+        FastCGIRecords.layOut(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), headCount: buffers.head.count,
+                              bodyCount: response.body.count, framing: &buffers.framing, pieces: &buffers.pieces)
+        if !GatheredSend.send(buffers.pieces, framing: buffers.framing, head: buffers.head, body: response.body,
+                              vectors: &buffers.vectors, on: request.pointee.ipcFd) {
             // The web server went away; the connection is closed at finish.
             logger.debug("response write failed")
             request.pointee.keepConnection = 0
@@ -186,26 +188,6 @@ public final class FastCGIServer: Sendable {
         // either: its records would follow END_REQUEST.)
         request.pointee.out.pointee.wasFCloseCalled = 1
         request.pointee.out.pointee.isClosed = 1
-        if buffers.output.capacity > 1 << 20 { buffers.output = []; buffers.output.reserveCapacity(16 * 1024) }
-    }
-
-    /// Sends all of `bytes` on the connection; false if the web server has gone.
-    private static func send(_ bytes: [UInt8], on socket: Int32) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                // MSG_NOSIGNAL: a closed connection is an error here, not SIGPIPE.
-                let sent = Glibc.send(socket, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if sent > 0 {
-                    offset += sent
-                } else if sent < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
     }
 
     /// Reads the body up to the limit. A longer body is read and thrown away so a
@@ -264,10 +246,21 @@ struct ThreadBuffers {
         buffer.reserveCapacity(1024)
         return buffer
     }()
-    var output: [UInt8] = {
+    /// Record headers and closing records of an answer (32 bytes for most).
+    var framing: [UInt8] = {
         var buffer = [UInt8]()
-        buffer.reserveCapacity(16 * 1024)
+        buffer.reserveCapacity(64)
         return buffer
+    }()
+    var pieces: [FastCGIRecords.Piece] = {
+        var pieces = [FastCGIRecords.Piece]()
+        pieces.reserveCapacity(8)
+        return pieces
+    }()
+    var vectors: [iovec] = {
+        var vectors = [iovec]()
+        vectors.reserveCapacity(8)
+        return vectors
     }()
 }
 
