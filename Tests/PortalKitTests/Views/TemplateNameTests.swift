@@ -12,10 +12,27 @@ struct TemplateNameTests {
         #expect(Set([given, rebuilt]).count == 1)
     }
 
-    @Test("names that share their length and first seven bytes still differ", arguments: [
+    @Test("a name written in the source equals the same name made at run time, and only that one")
+    func literalNames() {
+        let literals: [TemplateName] = ["", "a", "issue", "hasNextPage", "émoji✓", "previewCustomer", "hasPreviewCustomer"]
+        let texts = ["", "a", "issue", "hasNextPage", "émoji✓", "previewCustomer", "hasPreviewCustomer"]
+        for (literal, text) in zip(literals, texts) {
+            let made = TemplateName(text)
+            #expect(literal == made && made == literal)
+            #expect(literal.word == made.word)
+            #expect(Set([literal, made]).count == 1)
+            #expect(literal.description == text)
+        }
+        #expect(("hasNextPage" as TemplateName) != TemplateName("hasNextPagf"))
+        #expect(("previewCustomer" as TemplateName) != ("previewCustomeR" as TemplateName))
+        #expect(("hasPreviewCustomer" as TemplateName) != TemplateName("hasPreviewCustomeR"))
+    }
+
+    @Test("names that share their length and first fifteen bytes still differ", arguments: [
         ("hasNextPage", "hasNextPagf"),
         ("previewCustomer", "previewCustomeR"),
         ("footerSections", "footerSectionz"),
+        ("hasPreviewCustomer", "hasPreviewCustomeR"),
         (String(repeating: "y", count: 256), String(repeating: "y", count: 255) + "z"),
         // The length is capped at 255 in the word: longer names fall back to their text.
         (String(repeating: "q", count: 300), String(repeating: "q", count: 301)),
@@ -29,7 +46,7 @@ struct TemplateNameTests {
     ])
     func shortNames(_ first: String, _ second: String) {
         #expect(TemplateName(first) != TemplateName(second))
-        #expect(TemplateName(first).isWholeInWord)
+        #expect(TemplateName(first).isWholeInWords)
     }
 
     @Test("a context with look-alike names renders the value of the name asked for")
