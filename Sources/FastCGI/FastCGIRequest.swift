@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 
 /// One request as the web server handed it over: the HTTP head rebuilt from the
@@ -31,9 +32,11 @@ public struct FastCGIRequest: Sendable {
 /// The answer written back to the web server.
 public struct FastCGIResponse: Sendable {
     public var head: HTTPResponse
-    public var body: [UInt8]
+    /// Read in place when the answer is sent: an array, or any buffer the
+    /// application wrote its answer into.
+    public var body: any ContiguousBytes & Sendable
 
-    public init(head: HTTPResponse, body: [UInt8] = []) {
+    public init(head: HTTPResponse, body: any ContiguousBytes & Sendable = [UInt8]()) {
         self.head = head
         self.body = body
     }

@@ -170,14 +170,17 @@ public final class FastCGIServer: Sendable {
     }
 
     private func write(_ response: FastCGIResponse, to request: UnsafeMutablePointer<FCGX_Request>, buffers: inout ThreadBuffers) {
-        buffers.head.removeAll(keepingCapacity: true)
-        CGIResponseHead.append(response.head, contentLength: response.body.count, to: &buffers.head)
-        buffers.framing.removeAll(keepingCapacity: true)
-        buffers.pieces.removeAll(keepingCapacity: true)
-        FastCGIRecords.layOut(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), headCount: buffers.head.count,
-                              bodyCount: response.body.count, framing: &buffers.framing, pieces: &buffers.pieces)
-        if !GatheredSend.send(buffers.pieces, framing: buffers.framing, head: buffers.head, body: response.body,
-                              vectors: &buffers.vectors, on: request.pointee.ipcFd) {
+        let sent = response.body.withUnsafeBytes { body in
+            buffers.head.removeAll(keepingCapacity: true)
+            CGIResponseHead.append(response.head, contentLength: body.count, to: &buffers.head)
+            buffers.framing.removeAll(keepingCapacity: true)
+            buffers.pieces.removeAll(keepingCapacity: true)
+            FastCGIRecords.layOut(requestID: UInt16(truncatingIfNeeded: request.pointee.requestId), headCount: buffers.head.count,
+                                  bodyCount: body.count, framing: &buffers.framing, pieces: &buffers.pieces)
+            return GatheredSend.send(buffers.pieces, framing: buffers.framing, head: buffers.head, body: body,
+                                     vectors: &buffers.vectors, on: request.pointee.ipcFd)
+        }
+        if !sent {
             // The web server went away; the connection is closed at finish.
             logger.debug("response write failed")
             request.pointee.keepConnection = 0

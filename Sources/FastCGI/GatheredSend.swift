@@ -12,24 +12,22 @@ enum GatheredSend {
 
     /// Sends all of the answer on `socket`; false if the web server has gone.
     /// `vectors` is scratch space the caller keeps from answer to answer.
-    static func send(_ pieces: [FastCGIRecords.Piece], framing: [UInt8], head: [UInt8], body: [UInt8],
+    static func send(_ pieces: [FastCGIRecords.Piece], framing: [UInt8], head: [UInt8], body: UnsafeRawBufferPointer,
                      vectors: inout [iovec], on socket: Int32, piecesPerCall: Int = maximumPiecesPerCall) -> Bool {
         vectors.removeAll(keepingCapacity: true)
         defer { vectors.removeAll(keepingCapacity: true) }  // they point into buffers that are about to move on
         return framing.withUnsafeBytes { framing in
             head.withUnsafeBytes { head in
-                body.withUnsafeBytes { body in
-                    for piece in pieces {
-                        let buffer = switch piece.source {
-                            case .framing: framing
-                            case .head: head
-                            case .body: body
-                        }
-                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress! + piece.range.lowerBound),
-                                             iov_len: piece.range.count))
+                for piece in pieces {
+                    let buffer = switch piece.source {
+                        case .framing: framing
+                        case .head: head
+                        case .body: body
                     }
-                    return sendAll(&vectors, on: socket, piecesPerCall: piecesPerCall)
+                    vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress! + piece.range.lowerBound),
+                                         iov_len: piece.range.count))
                 }
+                return sendAll(&vectors, on: socket, piecesPerCall: piecesPerCall)
             }
         }
     }

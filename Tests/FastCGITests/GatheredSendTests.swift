@@ -32,8 +32,10 @@ struct GatheredSendTests {
         // The receiver reads on another thread: 150 KB does not fit in the socket's buffer.
         let received = Task.detached { Self.receiveAll(from: receiving) }
         var vectors: [iovec] = []
-        #expect(GatheredSend.send(pieces, framing: framing, head: head, body: body, vectors: &vectors,
-                                  on: sending, piecesPerCall: piecesPerCall))
+        #expect(body.withUnsafeBytes { body in
+            GatheredSend.send(pieces, framing: framing, head: head, body: body, vectors: &vectors,
+                              on: sending, piecesPerCall: piecesPerCall)
+        })
         close(sending)
         #expect(await received.value == expected)
         #expect(vectors.isEmpty, "no pointer into the buffers outlives the call")

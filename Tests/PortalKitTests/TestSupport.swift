@@ -47,7 +47,7 @@ struct TestApp {
         let response: Response
         var status: Int { response.status.code }
         var text: String { String(decoding: response.body, as: UTF8.self) }
-        var json: JSONValue { (try? JSONValue.parse(response.body)) ?? .null }
+        var json: JSONValue { (try? JSONValue.parse(Array(response.body))) ?? .null }
         subscript(key: String) -> JSONValue? { json.objectValue?[key] }
         var errorCode: String? { self["code"]?.stringValue }
         var fieldNames: [String] {

@@ -4,17 +4,17 @@ import HTTPTypes
 public struct Response: Sendable {
     public var status: HTTPResponse.Status
     public var headerFields: HTTPFields
-    public var body: [UInt8]
+    public var body: ResponseBody
 
-    public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: [UInt8] = []) {
+    public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: ResponseBody = []) {
         self.status = status
         self.headerFields = headerFields
         self.body = body
     }
 
     /// A JSON answer; API answers are private to the caller and never cached.
-    public static func json(_ status: HTTPResponse.Status = .ok, _ writer: borrowing JSONWriter) -> Response {
-        Response(status: status, headerFields: jsonHeaders, body: writer.bytes)
+    public static func json(_ status: HTTPResponse.Status = .ok, _ writer: consuming JSONWriter) -> Response {
+        Response(status: status, headerFields: jsonHeaders, body: ResponseBody(writer.finish()))
     }
 
     // Built once: a literal checks every value's characters on each answer.
@@ -35,7 +35,11 @@ public struct Response: Sendable {
 
     /// An HTML answer already rendered to bytes.
     public static func html(_ status: HTTPResponse.Status = .ok, bytes: [UInt8]) -> Response {
-        Response(status: status, headerFields: htmlHeaders, body: bytes)
+        html(status, body: ResponseBody(bytes))
+    }
+
+    static func html(_ status: HTTPResponse.Status = .ok, body: ResponseBody) -> Response {
+        Response(status: status, headerFields: htmlHeaders, body: body)
     }
 
     public static func noContent() -> Response { Response(status: .noContent) }

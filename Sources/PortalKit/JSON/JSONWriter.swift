@@ -20,6 +20,9 @@ public struct JSONWriter: ~Copyable {
 
     /// The JSON written so far.
     public var bytes: [UInt8] { output.bytes }
+
+    /// Ends the writer and hands its bytes over, uncopied (see `ByteWriter.finish`).
+    consuming func finish() -> WrittenBytes { output.finish() }
     public var string: String { String(decoding: output.bytes, as: UTF8.self) }
 
     // MARK: Structure

@@ -51,6 +51,15 @@ struct ByteWriter: ~Copyable {
         text.withUTF8 { append($0) }
     }
 
+    /// Ends the writer and hands its buffer over as it is: an answer's body
+    /// leaves without being copied out (a list page's copy was ~14 000
+    /// instructions, bench/profile, issue #7).
+    consuming func finish() -> WrittenBytes {
+        let written = WrittenBytes(adopting: base, count: count)
+        discard self
+        return written
+    }
+
     /// Lets `body` write at most `maximum` bytes in place; it returns how many it wrote.
     @inline(__always)
     mutating func write(atMost maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
@@ -69,5 +78,24 @@ struct ByteWriter: ~Copyable {
         base.deallocate()
         base = larger
         capacity = newCapacity
+    }
+}
+
+/// The bytes a `ByteWriter` wrote, owned here now: never changed, and freed
+/// with the last reference.
+final class WrittenBytes: @unchecked Sendable {
+    // Unchecked: the memory is written only before `finish` hands it over.
+    private let base: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    fileprivate init(adopting base: UnsafeMutablePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    deinit { base.deallocate() }
+
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(start: base, count: count)) }
     }
 }

@@ -16,7 +16,7 @@ struct PageRenderer: Sendable {
         let nonce = RandomToken.base64URL(byteCount: 16)
         var context = context
         context["cspNonce"] = .string(nonce)
-        var response = Response.html(status, bytes: views.render(template, context))
+        var response = Response.html(status, body: views.renderBody(template, context))
         response.headerFields[.contentSecurityPolicy] =
             "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-\(nonce)'; img-src 'self' https: data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

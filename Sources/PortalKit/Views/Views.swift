@@ -57,6 +57,13 @@ public struct Views: Sendable {
         return renderer.bytes
     }
 
+    /// The same, as an answer's body: the page is handed over, not copied.
+    func renderBody(_ template: String, _ context: TemplateObject) -> ResponseBody {
+        var renderer = TemplateRenderer(program: program)
+        renderer.render(template, context: context)
+        return ResponseBody(renderer.finish())
+    }
+
     public func renderString(_ template: String, _ context: [String: Any]) -> String {
         String(decoding: render(template, context), as: UTF8.self)
     }

@@ -54,6 +54,15 @@ struct TemplateTests {
         #expect(String(decoding: views.render("main", [:]), as: UTF8.self) == "none")
     }
 
+    @Test("a joined value renders its path then its string, escaped, and counts as present")
+    func joinedValues() throws {
+        let views = Views(templates: ["main": try Template(parsing: "<a href=\"{{#url}}{{url}}{{/url}}\">")])
+        #expect(String(decoding: views.render("main", ["url": .joined(.issues, "ISS-7")]), as: UTF8.self)
+                == "<a href=\"/issues/ISS-7\">")
+        #expect(String(decoding: views.render("main", ["url": .joined(.issues, "\"><script>&")]), as: UTF8.self)
+                == "<a href=\"/issues/&quot;&gt;&lt;script&gt;&amp;\">")
+    }
+
     @Test("timestamps read as day, month, year and UTC time, zero-padded", arguments: [
         (0 as Int64, "1 Jan 1970, 00:00 UTC"),
         (1_795_683_900_000, "26 Nov 2026, 09:05 UTC"),

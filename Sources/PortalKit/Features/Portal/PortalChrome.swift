@@ -82,8 +82,17 @@ enum PortalLinks {
 
     func issue(_ ref: String) -> String {
         switch self {
-        case .portal: return "/issues/" + ref
+        case .portal: return .concatenating("/issues/", ref)
         case .preview: return home + "&issue=" + PercentEncoding.queryValue(ref)
+        }
+    }
+
+    /// `issue(ref)` as a template value: on the portal, written into the page
+    /// as it is rendered, with no String made for it.
+    func issueLink(_ ref: String) -> TemplateValue {
+        switch self {
+        case .portal: .joined(.issues, ref)
+        case .preview: .string(issue(ref))
         }
     }
 
@@ -113,7 +122,7 @@ enum PortalViewModels {
     static func listRow(_ view: PortalIssueView, links: PortalLinks) -> TemplateValue {
         .object(TemplateObject([
             ("ref", .string(view.ref)),
-            ("url", .string(links.issue(view.ref))),
+            ("url", links.issueLink(view.ref)),
             ("title", .string(view.title ?? view.ref)),
             ("status", .string(view.statusLabel ?? "")),
             ("updated", view.updatedAt.map(TemplateValue.timestamp) ?? .string("")),
