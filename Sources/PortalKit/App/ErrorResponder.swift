@@ -9,7 +9,8 @@ struct ErrorResponder: Sendable {
 
     func response(for error: any Error, request: Request?, requestID: String, logger: Logger) -> Response {
         if let unavailable = error as? PortalUnavailable, request?.wantsJSON == false {
-            return pages.render(.notFound, "portal-unavailable", PortalChrome(tenant: unavailable.tenant).context)
+            return pages.render(.notFound, "portal-unavailable", PortalChrome(tenant: unavailable.tenant).context,
+                                brand: unavailable.tenant.brand)
         }
         let httpError = Self.httpError(for: error, requestID: requestID, logger: logger)
         var response = (request?.wantsJSON ?? true) ? json(httpError) : page(httpError, requestID: requestID)

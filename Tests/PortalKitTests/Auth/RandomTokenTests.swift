@@ -20,10 +20,10 @@ struct RandomTokenTests {
         }
     }
 
-    @Test("page nonces: 16 bytes as 22 base64url characters, unique")
-    func nonces() {
-        let nonces = (0..<1000).map { _ in RandomToken.base64URL(byteCount: 16) }
-        #expect(nonces.allSatisfy { $0.utf8.count == 22 && $0.utf8.allSatisfy(RandomToken.isBase64URL) })
-        #expect(Set(nonces).count == 1000)
+    @Test("16 random bytes are 22 base64url characters, and unique")
+    func shortTokens() {
+        let tokens = (0..<1000).map { _ in RandomToken.base64URL(byteCount: 16) }
+        #expect(tokens.allSatisfy { $0.utf8.count == 22 && $0.utf8.allSatisfy(RandomToken.isBase64URL) })
+        #expect(Set(tokens).count == 1000)
     }
 }

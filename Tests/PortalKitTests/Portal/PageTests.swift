@@ -1,4 +1,6 @@
 import HTTPTypes
+import Crypto
+import Foundation
 import Testing
 @testable import PortalKit
 
@@ -27,16 +29,36 @@ struct PageTests {
         }
     }
 
-    @Test("pages carry a CSP with a nonce for the accent style, and the accent colour")
+    @Test("pages carry a CSP that allows the accent style by its hash, and nothing else inline")
     func csp() throws {
         let f = try PortalFixture()
         #expect(f.saveSettings { $0["accentColor"] = "#0f766e" }.status == 200)
         let page = f.portal(.get, "/", as: "bob")
         let policy = try #require(page.header("Content-Security-Policy"))
-        #expect(policy.contains("script-src 'self'"))
+        #expect(policy.contains("script-src 'self';"))
         #expect(policy.contains("frame-ancestors 'none'"))
-        let nonce = try #require(policy.split(separator: "'").first { $0.hasPrefix("nonce-") }).dropFirst(6)
-        #expect(page.text.contains("<style nonce=\"\(nonce)\">:root { --accent: #0f766e;"))
+        #expect(!policy.contains("nonce-") && !policy.contains("unsafe-inline"))
+        // The hash in the policy is the hash of the style element's text, exactly as the page holds it.
+        let style = try #require(page.text.split(separator: "<style>").dropFirst().first?.split(separator: "</style>").first)
+        #expect(style.hasPrefix(":root { --accent: #0f766e;"))
+        let digest = Data(SHA256.hash(data: Array(style.utf8))).base64EncodedString()
+        #expect(policy.contains("style-src 'self' 'sha256-\(digest)';"))
+        #expect(page.text.components(separatedBy: "<style").count == 2, "one inline style")
+        // The policy follows the brand: another accent, another hash.
+        #expect(f.saveSettings { $0["accentColor"] = "#b91c1c" }.status == 200)
+        let repainted = f.portal(.get, "/", as: "bob")
+        let newPolicy = try #require(repainted.header("Content-Security-Policy"))
+        #expect(newPolicy != policy)
+        let newStyle = try #require(repainted.text.split(separator: "<style>").dropFirst().first?.split(separator: "</style>").first)
+        #expect(newPolicy.contains("'sha256-\(Data(SHA256.hash(data: Array(newStyle.utf8))).base64EncodedString())'"))
+    }
+
+    @Test("operator pages allow no inline style at all")
+    func operatorPagePolicy() throws {
+        let f = try PortalFixture()
+        let page = f.t.send(.get, "/login", host: "app.localhost")
+        let policy = try #require(page.header("Content-Security-Policy"))
+        #expect(policy.contains("style-src 'self';"))
     }
 
     @Test("a signed-out visitor is sent to sign in; form posts without the CSRF token are refused")

@@ -56,7 +56,7 @@ struct PortalAccountPage: Sendable {
         context["canRevoke"] = .bool(currentID != nil)
         context["notice"] = .string(notice ?? "")
         context["hasNotice"] = .bool(notice != nil)
-        return pages.render(.ok, "portal-account", context)
+        return pages.render(.ok, "portal-account", context, brand: principal.tenant.brand)
     }
 
     private static func notice(count text: String) -> String {

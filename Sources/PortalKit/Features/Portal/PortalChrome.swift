@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// The branded shell every portal page (and the operator preview) renders in:
 /// name, logo, accent colour, header links and footer sections, plus who is
 /// signed in. Portal pages build their contexts as template values, not
@@ -40,17 +42,24 @@ struct PortalChrome {
 /// tenant cache builds them once per settings version, not once per page.
 struct PortalBrand: Sendable {
     let context: TemplateValue
+    /// The headers of a page in this brand: its policy allows `accentStyle`,
+    /// the page's one inline style, by its hash.
+    let pageHeaders: HTTPFields
 
     init(settings: PortalSettings) {
         let accent = AccentColor(settings.accentColor) ?? AccentColor("#4f46e5")!
+        // Printed as it is: a hex colour has nothing the template escapes,
+        // so the page holds exactly the text the hash was taken of.
+        let accentStyle = ":root { --accent: \(accent.hex); --accent-text: \(accent.foreground.hex); }"
+        assert(!accentStyle.utf8.contains { "&<>\"'".utf8.contains($0) }, "the accent rule would be escaped")
+        pageHeaders = PageRenderer.headers(allowingInlineStyle: accentStyle)
         let brand: [String: Any] = [
+            "accentStyle": accentStyle,
             "name": settings.name,
             "logoUrl": settings.logoURL ?? "",
             "hasLogo": settings.logoURL != nil,
             "hasHeaderLinks": !settings.headerLinks.isEmpty,
             "hasFooter": !settings.footerSections.isEmpty,
-            "accent": accent.hex,
-            "accentText": accent.foreground.hex,
             "headerLinks": settings.headerLinks.map { ["label": $0.label, "url": $0.url] },
             "footerSections": settings.footerSections.map { section in
                 ["title": section.title, "links": section.links.map { ["label": $0.label, "url": $0.url] }] as [String: Any]

@@ -105,7 +105,7 @@ struct PortalPages: Sendable {
         -> Response
     {
         var context = chrome(principal, links: links, preview: preview)
-        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context, brand: principal.tenant.brand) }
         let request = try PortalIssues.listRequest(query, principal: principal)
         // Rows show reference, title, status and time only (`PortalViewModels.listRow`).
         let result = try issues.list(request, for: principal, detail: .summary)
@@ -133,14 +133,14 @@ struct PortalPages: Sendable {
             context["previewCustomer"] = .string(customer)
             context["hasPreviewCustomer"] = true
         }
-        return pages.render(.ok, "portal-issues", context)
+        return pages.render(.ok, "portal-issues", context, brand: principal.tenant.brand)
     }
 
     func detailPage(_ ref: String, principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil,
                     status: HTTPResponse.Status = .ok, notice: String? = nil, replyDraft: String = "", replyError: String? = nil,
                     fieldInput: [String: JSONValue]? = nil, fieldErrors: [FieldError] = []) throws -> Response {
         var context = chrome(principal, links: links, preview: preview)
-        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context, brand: principal.tenant.brand) }
         let view = try issues.detail(ref, for: principal)
         context["issue"] = PortalViewModels.detail(view)
         context["notice"] = .string(notice ?? "")
@@ -152,24 +152,24 @@ struct PortalPages: Sendable {
                                    error: fieldErrors.first { $0.field == field.key }?.message)
         })
         context["hasEditable"] = .bool(!view.editableFields.isEmpty)
-        return pages.render(status, "portal-issue", context)
+        return pages.render(status, "portal-issue", context, brand: principal.tenant.brand)
     }
 
     func newPage(principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil) -> Response {
         var context = chrome(principal, links: links, preview: preview)
-        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context, brand: principal.tenant.brand) }
         context["forms"] = .list(principal.settings.enabledForms.map { form in
             .object(["title": .string(form.title), "description": .string(form.description),
                      "hasDescription": .bool(!form.description.isEmpty), "url": .string(links.form(form.key))])
         })
         context["hasForms"] = .bool(!principal.settings.enabledForms.isEmpty)
-        return pages.render(.ok, "portal-new", context)
+        return pages.render(.ok, "portal-new", context, brand: principal.tenant.brand)
     }
 
     func formPage(_ key: String, principal: CustomerPrincipal, links: PortalLinks, preview: TemplateValue? = nil,
                   status: HTTPResponse.Status = .ok, input: [String: JSONValue] = [:], errors: [FieldError] = []) throws -> Response {
         var context = chrome(principal, links: links, preview: preview)
-        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context) }
+        guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context, brand: principal.tenant.brand) }
         guard let form = principal.settings.form(key), form.enabled else { throw HTTPError.notFound }
         context["form"] = .object([
             "key": .string(form.key), "title": .string(form.title), "description": .string(form.description),
@@ -181,6 +181,6 @@ struct PortalPages: Sendable {
             }),
         ])
         context["hasErrors"] = .bool(!errors.isEmpty)
-        return pages.render(status, "portal-form", context)
+        return pages.render(status, "portal-form", context, brand: principal.tenant.brand)
     }
 }

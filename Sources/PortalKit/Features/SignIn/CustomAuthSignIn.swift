@@ -66,7 +66,7 @@ struct CustomAuthSignIn: Sendable {
             try audit(tenant, "auth.token_rejected", ["method": "custom_token", "reason": .string(rejection.rawValue)], at: context.now)
             var page = PortalChrome(tenant: tenant).context
             page["reason"] = .string(rejection == .replay ? "This sign-in link was already used." : "The sign-in could not be verified.")
-            return pages.render(.unauthorized, "portal-signin-failed", page)
+            return pages.render(.unauthorized, "portal-signin-failed", page, brand: tenant.brand)
         }
     }
 

@@ -100,7 +100,7 @@ struct CustomerSignIn: Sendable {
                     page["email"] = .string(live.email.value)
                     page["valid"] = true
                 }
-                return pages.render(page["valid"] == nil ? .badRequest : .ok, "portal-login-link", page)
+                return pages.render(page["valid"] == nil ? .badRequest : .ok, "portal-login-link", page, brand: tenant.brand)
             }),
             .post("/auth/link", .portal { context, tenant in
                 try requireMode(.otp, tenant)
@@ -113,7 +113,7 @@ struct CustomerSignIn: Sendable {
                 else {
                     try audit(tenant, action: "auth.login_failed", email: nil, details: ["method": "email_link", "reason": "invalid_link"],
                               at: context.now)
-                    return pages.render(.badRequest, "portal-login-link", PortalChrome(tenant: tenant).context)
+                    return pages.render(.badRequest, "portal-login-link", PortalChrome(tenant: tenant).context, brand: tenant.brand)
                 }
                 try audit(tenant, action: "auth.login_succeeded", email: customer.email, details: ["method": "email_link"], at: context.now)
                 var response = Response.redirect(to: "/")
@@ -197,7 +197,7 @@ struct CustomerSignIn: Sendable {
         context["email"] = .string(email)
         context["error"] = .string(error ?? "")
         context["hasError"] = .bool(error != nil)
-        return pages.render(status, "portal-login", context)
+        return pages.render(status, "portal-login", context, brand: tenant.brand)
     }
 
     private func verifyPage(_ tenant: PortalTenant, email: String, next: String, status: HTTPResponse.Status = .ok,
@@ -208,6 +208,6 @@ struct CustomerSignIn: Sendable {
         context["error"] = .string(error ?? "")
         context["hasError"] = .bool(error != nil)
         context["loginAgainURL"] = .string("/login?next=" + PercentEncoding.queryValue(next))
-        return pages.render(status, "portal-login-verify", context)
+        return pages.render(status, "portal-login-verify", context, brand: tenant.brand)
     }
 }
