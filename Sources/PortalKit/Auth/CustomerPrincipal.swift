@@ -53,7 +53,12 @@ public struct CustomerPrincipal: Sendable {
 }
 
 /// A workspace's portal as one request sees it: the workspace and its current settings.
-public struct PortalTenant: Sendable {
+///
+/// A class, never changed once made: it is handed from the tenant directory
+/// to the principal, the chrome and the pages, and as a struct each hand-over
+/// copied and counted its twenty-odd references (bench/profile, issue #7:
+/// 17 000 instructions an issue page).
+public final class PortalTenant: Sendable {
     public let workspace: Workspace
     public let settings: PortalSettings
     public let settingsVersion: Int64
@@ -73,8 +78,8 @@ public struct PortalTenant: Sendable {
     /// (nil: none claimed).
     public let customDomain: CustomDomain?
 
-    public init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
-                host: String, presentation: PortalPresentation? = nil, customDomain: CustomDomain? = nil) {
+    public convenience init(workspace: Workspace, settings: PortalSettings, settingsVersion: Int64, settingsUpdatedAt: Timestamp? = nil,
+                            host: String, presentation: PortalPresentation? = nil, customDomain: CustomDomain? = nil) {
         self.init(workspace: workspace, settings: settings, settingsVersion: settingsVersion, settingsUpdatedAt: settingsUpdatedAt,
                   host: host, presentation: presentation, brand: nil, settingsDocument: nil, customDomain: customDomain)
     }
