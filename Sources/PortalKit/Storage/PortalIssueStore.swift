@@ -91,14 +91,22 @@ public struct PortalListPosition: Sendable, Equatable {
 
 /// An issue with the names the portal may show next to it (nil when the
 /// detail did not ask for them).
-public struct PortalIssueRow: Sendable, Equatable {
-    public var issue: Issue
-    public var requesterName: String?
-    public var companyName: String?
+///
+/// An immutable class: a list hands each row from the store through the
+/// projection, and every hand-over of a struct this wide copied and counted
+/// each of its references (bench/profile, issue #7).
+public final class PortalIssueRow: Sendable, Equatable {
+    public let issue: Issue
+    public let requesterName: String?
+    public let companyName: String?
 
     public init(issue: Issue, requesterName: String?, companyName: String?) {
         self.issue = issue
         self.requesterName = requesterName
         self.companyName = companyName
+    }
+
+    public static func == (lhs: PortalIssueRow, rhs: PortalIssueRow) -> Bool {
+        lhs.issue == rhs.issue && lhs.requesterName == rhs.requesterName && lhs.companyName == rhs.companyName
     }
 }
