@@ -125,6 +125,8 @@ enum TemplateValue {
     /// Rendered as `Timestamp.display`, written straight into the page: a
     /// list formats one per row, and a String of it was an allocation each.
     case timestamp(Timestamp)
+    /// Rendered as `Timestamp.iso8601` (a `datetime` attribute), in place too.
+    case isoTimestamp(Timestamp)
     /// A path and a string, written one after the other: a list row's link
     /// (`/issues/` and its reference) without a String made for it (~520
     /// instructions a row, most of them the allocation). The path is one of
@@ -174,7 +176,7 @@ enum TemplateValue {
         case .bool(let bool): return bool
         case .string(let string): return !string.isEmpty
         case .list(let list): return !list.isEmpty
-        case .number, .object, .timestamp, .joined: return true
+        case .number, .object, .timestamp, .isoTimestamp, .joined: return true
         }
     }
 }
@@ -442,6 +444,12 @@ struct TemplateRenderer: ~Copyable {
         case .timestamp(let timestamp):
             // Nothing to escape in it (see `writeDisplay`).
             output.write(atMost: Timestamp.displayMaximumLength) { timestamp.writeDisplay(to: $0) }
+        case .isoTimestamp(let timestamp):
+            // Digits, `-`, `:`, `.`, `T` and `Z`: nothing to escape either.
+            output.write(atMost: Timestamp.iso8601Length) { out in
+                timestamp.writeISO8601(to: out)
+                return Timestamp.iso8601Length
+            }
         case .list, .object, .none:
             break
         }

@@ -54,6 +54,17 @@ struct TemplateTests {
         #expect(String(decoding: views.render("main", [:]), as: UTF8.self) == "none")
     }
 
+    @Test("an ISO timestamp value renders as Timestamp.iso8601, written in place")
+    func isoTimestampValues() throws {
+        let views = Views(templates: ["main": try Template(parsing: "<time datetime=\"{{at}}\">")])
+        for milliseconds: Int64 in [1_795_683_900_123, 0, 253_402_300_799_999] {
+            let at = Timestamp(millisecondsSinceEpoch: milliseconds)
+            #expect(String(decoding: views.render("main", ["at": .isoTimestamp(at)]), as: UTF8.self) == "<time datetime=\"\(at.iso8601)\">")
+        }
+        #expect(String(decoding: views.render("main", ["at": .isoTimestamp(Timestamp(millisecondsSinceEpoch: 1_795_683_900_123))]),
+                       as: UTF8.self) == "<time datetime=\"2026-11-26T09:05:00.123Z\">")
+    }
+
     @Test("a joined value renders its path then its string, escaped, and counts as present")
     func joinedValues() throws {
         let views = Views(templates: ["main": try Template(parsing: "<a href=\"{{#url}}{{url}}{{/url}}\">")])

@@ -148,14 +148,14 @@ enum PortalViewModels {
             "hasStatus": .bool(view.statusLabel != nil),
         ]
         var facts: [TemplateValue] = []
-        func fact(_ label: String, _ value: String) { facts.append(.object(["label": .string(label), "value": .string(value)])) }
-        if let priority = view.priority { fact("Priority", priority) }
-        if let requester = view.requesterName { fact("Requester", requester) }
-        if let company = view.companyName { fact("Company", company) }
-        if let tags = view.tags, !tags.isEmpty { fact("Tags", tags.joined(separator: ", ")) }
-        for field in view.customFields { fact(field.label, display(field.value)) }
-        if let created = view.createdAt { fact("Opened", created.display) }
-        if let updated = view.updatedAt { fact("Last update", updated.display) }
+        func fact(_ label: String, _ value: TemplateValue) { facts.append(.object(["label": .string(label), "value": value])) }
+        if let priority = view.priority { fact("Priority", .string(priority)) }
+        if let requester = view.requesterName { fact("Requester", .string(requester)) }
+        if let company = view.companyName { fact("Company", .string(company)) }
+        if let tags = view.tags, !tags.isEmpty { fact("Tags", .string(tags.joined(separator: ", "))) }
+        for field in view.customFields { fact(field.label, .string(display(field.value))) }
+        if let created = view.createdAt { fact("Opened", .timestamp(created)) }
+        if let updated = view.updatedAt { fact("Last update", .timestamp(updated)) }
         context["facts"] = .list(facts)
         context["hasFacts"] = .bool(!facts.isEmpty)
         if let tasks = view.tasks {
@@ -169,7 +169,7 @@ enum PortalViewModels {
                 "author": .string(message.authorName),
                 "body": .string(message.body),
                 "time": .timestamp(message.createdAt),
-                "timestamp": .string(message.createdAt.iso8601),
+                "timestamp": .isoTimestamp(message.createdAt),
             ])
         })
         context["hasMessages"] = .bool(!messages.isEmpty)
