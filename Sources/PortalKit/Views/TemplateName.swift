@@ -46,17 +46,25 @@ struct TemplateName: Sendable, Hashable, ExpressibleByStringLiteral, CustomStrin
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The two words of a name's bytes: eight-byte loads where the name is
+    /// that long (a page makes a few hundred names), a byte loop below.
     @inline(__always)
     static func words(of bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        var word = UInt64(min(bytes.count, 255)) << 56
-        for index in 0..<min(bytes.count, 7) {
-            word |= UInt64(bytes[index]) << (8 * UInt64(index))
+        let count = bytes.count
+        let length = UInt64(min(count, 255)) << 56
+        guard count >= 8, let base = bytes.baseAddress else {
+            var word = length
+            for index in 0..<count { word |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+            return (word, 0)
         }
-        var tail: UInt64 = 0
-        for index in 7..<max(7, min(bytes.count, wordsCapacity)) {
-            tail |= UInt64(bytes[index]) << (8 * UInt64(index - 7))
-        }
-        return (word, tail)
+        let raw = UnsafeRawPointer(base)
+        let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & 0x00FF_FFFF_FFFF_FFFF
+        // Bytes 7 to 14: one load from byte 7, or, for a shorter name, the
+        // last eight bytes shifted down to start at byte 7.
+        let tail = count >= wordsCapacity
+            ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 7, as: UInt64.self))
+            : UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) >> (8 * UInt64(wordsCapacity - count))
+        return (length | head, tail)
     }
 
     /// Whether the words alone tell this name apart from every other.

@@ -12,6 +12,19 @@ struct TemplateNameTests {
         #expect(Set([given, rebuilt]).count == 1)
     }
 
+    @Test("the words hold the length and the first fifteen bytes, zero past the end, for every length", arguments: Array(0...20))
+    func wordsOfEveryLength(_ length: Int) {
+        let bytes = (0..<length).map { UInt8(0x41 + $0) }
+        let (word, tail) = bytes.withUnsafeBufferPointer(TemplateName.words(of:))
+        var expectedWord = UInt64(length) << 56
+        var expectedTail: UInt64 = 0
+        for (index, byte) in bytes.prefix(15).enumerated() {
+            if index < 7 { expectedWord |= UInt64(byte) << (8 * UInt64(index)) } else { expectedTail |= UInt64(byte) << (8 * UInt64(index - 7)) }
+        }
+        #expect(word == expectedWord)
+        #expect(tail == expectedTail)
+    }
+
     @Test("a name written in the source equals the same name made at run time, and only that one")
     func literalNames() {
         let literals: [TemplateName] = ["", "a", "issue", "hasNextPage", "émoji✓", "previewCustomer", "hasPreviewCustomer"]
