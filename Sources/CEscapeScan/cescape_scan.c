@@ -1,5 +1,6 @@
 #include "cescape_scan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -73,10 +74,31 @@ static inline __m128i last_block(const uint8_t *bytes, size_t count, size_t *blo
     return _mm_loadu_si128((const __m128i *)padded);
 }
 
+/// Whether the 16 bytes from `address` lie in one 4 KB page. Most values are
+/// shorter than 16 bytes, and padding each into a copy (a memset and a
+/// memcpy call) was most of their scan: a 16-byte load that stays inside the
+/// page of the text's own first byte cannot fault, whatever follows the
+/// text, and the bytes past its end are masked off (the technique of glibc's
+/// string functions; a memory checker that tracks single bytes may flag it).
+/// An empty text has no first byte of its own, so it never takes this path.
+static inline int within_one_page(const void *address) {
+    return ((uintptr_t)address & 4095) <= 4096 - 16;
+}
+
+/// The mask of a short text's bytes (`count` < 16) among a block loaded from its start.
+static inline unsigned short_text_mask(size_t count) {
+    return (1u << count) - 1;
+}
+
 #endif
 
 size_t cescape_plain_json_prefix(const uint8_t *bytes, size_t count) {
 #if defined(__SSE2__)
+    if (count == 0) return 0;
+    if (count < 16 && within_one_page(bytes)) {
+        unsigned mask = json_mask(_mm_loadu_si128((const __m128i *)bytes)) & short_text_mask(count);
+        return mask != 0 ? (size_t)__builtin_ctz(mask) : count;
+    }
     size_t index = 0;
     for (; index + 16 <= count; index += 16) {
         unsigned mask = json_mask(_mm_loadu_si128((const __m128i *)(bytes + index)));
@@ -93,6 +115,11 @@ size_t cescape_plain_json_prefix(const uint8_t *bytes, size_t count) {
 
 size_t cescape_plain_html_prefix(const uint8_t *bytes, size_t count) {
 #if defined(__SSE2__)
+    if (count == 0) return 0;
+    if (count < 16 && within_one_page(bytes)) {
+        size_t at = first_html_special(bytes, 0, html_candidates(_mm_loadu_si128((const __m128i *)bytes)) & short_text_mask(count));
+        return at != SIZE_MAX ? at : count;
+    }
     size_t index = 0;
     for (; index + 16 <= count; index += 16) {
         size_t at = first_html_special(bytes, index, html_candidates(_mm_loadu_si128((const __m128i *)(bytes + index))));

@@ -45,6 +45,39 @@ struct EscapeScanTests {
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
+    /// Short texts are read sixteen bytes at a time when that stays in their
+    /// page: whatever follows a text must not count, and a text that ends
+    /// where readable memory ends must not fault.
+    @Test("bytes past a short text's end are never read as its own, and a text at the end of readable memory is read safely")
+    func shortTextsReadPastTheirEnd() throws {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let region = try #require(mmap(nil, 2 * pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        try #require(region != MAP_FAILED)
+        defer { munmap(region, 2 * pageSize) }
+        // The second page is unreadable: touching it would end the test process.
+        try #require(mprotect(region + pageSize, pageSize, PROT_NONE) == 0)
+        let page = region.assumingMemoryBound(to: UInt8.self)
+        var mismatches: [String] = []
+        for length in 0...15 {
+            // Specials right after the text, at the start of the page…
+            page.initialize(repeating: UInt8(ascii: "<"), count: 32)
+            for index in 0..<length { page[index] = UInt8(ascii: "a") }
+            // …and the same text ending exactly at the unreadable page.
+            let atEnd = page + pageSize - length
+            for index in 0..<length { atEnd[index] = UInt8(ascii: "a") }
+            if length > 0 { page[length - 1] = UInt8(ascii: length % 2 == 0 ? "\"" : "b") }
+            if length > 0 { atEnd[length - 1] = page[length - 1] }
+            let expected = length > 0 && length % 2 == 0 ? length - 1 : length
+            for specials in [EscapeScan.Specials.json, .html] {
+                for (place, start) in [("page start", page), ("page end", atEnd)] {
+                    let found = specials.plainPrefix(UnsafePointer(start), count: length)
+                    if found != expected { mismatches.append("\(specials) \(place) length \(length) → \(found)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test("runs split text into plain runs and special bytes, in order, losing nothing")
     func runs() {
         let text = Array("a \"quoted\" <b>&amp; 'x' — #1 ok\n\u{01}tail of more than sixteen bytes<".utf8)
