@@ -244,27 +244,17 @@ public final class FastCGIServer: Sendable {
 /// allocate them anew.
 struct ThreadBuffers {
     var input = [UInt8](repeating: 0, count: 16 * 1024)
-    var head: [UInt8] = {
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(1024)
-        return buffer
-    }()
+    var head: [UInt8] = empty(reserving: 1024)
     /// Record headers and closing records of an answer (32 bytes for most).
-    var framing: [UInt8] = {
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(64)
-        return buffer
-    }()
-    var pieces: [FastCGIRecords.Piece] = {
-        var pieces = [FastCGIRecords.Piece]()
-        pieces.reserveCapacity(8)
-        return pieces
-    }()
-    var vectors: [iovec] = {
-        var vectors = [iovec]()
-        vectors.reserveCapacity(8)
-        return vectors
-    }()
+    var framing: [UInt8] = empty(reserving: 64)
+    var pieces: [FastCGIRecords.Piece] = empty(reserving: 8)
+    var vectors: [iovec] = empty(reserving: 8)
+
+    private static func empty<Element>(reserving capacity: Int) -> [Element] {
+        var array: [Element] = []
+        array.reserveCapacity(capacity)
+        return array
+    }
 }
 
 func monotonicSeconds() -> Double {

@@ -33,4 +33,16 @@ struct ByteWriterTests {
         #expect(writer.count == expected.count)
         #expect(writer.bytes == expected)
     }
+
+    @Test("finishing hands over exactly the bytes written, after any growth, as an answer's body", arguments: [0, 1, 64, 5_000])
+    func finishHandsOverTheBytes(length: Int) {
+        var writer = ByteWriter(capacity: 64)
+        let expected = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        expected.withUnsafeBufferPointer { writer.append($0) }
+        let body = ResponseBody(writer.finish())
+        #expect(body.count == length)
+        #expect(Array(body) == expected)
+        #expect(body == ResponseBody(expected))
+        #expect(body.withUnsafeBytes { Array($0) } == expected)
+    }
 }
