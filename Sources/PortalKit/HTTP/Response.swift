@@ -19,7 +19,6 @@ public struct Response: Sendable {
 
     // Built once: a literal checks every value's characters on each answer.
     private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
-    private static let htmlHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
 
     /// A JSON answer written by `body`.
     public static func json(_ status: HTTPResponse.Status = .ok, _ body: (inout JSONWriter) -> Void) -> Response {
@@ -27,19 +26,6 @@ public struct Response: Sendable {
         var writer = JSONWriter(capacity: 16 * 1024)
         body(&writer)
         return json(status, writer)
-    }
-
-    public static func html(_ status: HTTPResponse.Status = .ok, _ html: String) -> Response {
-        self.html(status, bytes: Array(html.utf8))
-    }
-
-    /// An HTML answer already rendered to bytes.
-    public static func html(_ status: HTTPResponse.Status = .ok, bytes: [UInt8]) -> Response {
-        html(status, body: ResponseBody(bytes))
-    }
-
-    static func html(_ status: HTTPResponse.Status = .ok, body: ResponseBody) -> Response {
-        Response(status: status, headerFields: htmlHeaders, body: body)
     }
 
     public static func noContent() -> Response { Response(status: .noContent) }

@@ -13,21 +13,18 @@ struct PageRenderer: Sendable {
 
     /// Operator pages, rendered seldom, build dictionaries, and have no inline style.
     func render(_ status: HTTPResponse.Status = .ok, _ template: String, _ context: [String: Any]) -> Response {
-        var response = Response.html(status, body: views.renderBody(template, TemplateObject(context)))
-        response.headerFields = Self.plainHeaders
-        return response
+        Response(status: status, headerFields: Self.plainHeaders, body: views.renderBody(template, TemplateObject(context)))
     }
 
     /// Portal pages build template values (see `PortalChrome`) and show their brand's accent.
     func render(_ status: HTTPResponse.Status = .ok, _ template: String, _ context: TemplateObject, brand: PortalBrand) -> Response {
-        var response = Response.html(status, body: views.renderBody(template, context))
-        response.headerFields = brand.pageHeaders
-        return response
+        Response(status: status, headerFields: brand.pageHeaders, body: views.renderBody(template, context))
     }
 
     static let plainHeaders = headers(allowingInlineStyle: nil)
 
-    /// The headers of an HTML page whose only inline style, if any, is `style`.
+    /// The headers of an HTML page (every page is made here) whose only
+    /// inline style, if any, is `style`.
     static func headers(allowingInlineStyle style: String?) -> HTTPFields {
         var styleSources = "'self'"
         if let style {

@@ -333,17 +333,15 @@ struct TemplateProgram: Sendable {
 struct TemplateRenderer: ~Copyable {
     let program: TemplateProgram
     private var output = ByteWriter(capacity: 16 * 1024)
-    /// The page written so far.
-    var bytes: [UInt8] { output.bytes }
-
-    /// Ends the renderer and hands its page over, uncopied.
-    consuming func finish() -> WrittenBytes { output.finish() }
     /// The context stack, innermost last.
     private var stack: [TemplateValue] = []
 
     init(program: TemplateProgram) {
         self.program = program
     }
+
+    /// Ends the renderer and hands its page over, uncopied.
+    consuming func finish() -> WrittenBytes { output.finish() }
 
     mutating func render(_ name: String, context: TemplateObject) {
         guard let range = program.entries[name] else { return }

@@ -52,9 +52,7 @@ public struct Views: Sendable {
     /// The same with a context of template values, as the portal's pages build
     /// them: no `Any` to convert, no name hashed.
     func render(_ template: String, _ context: TemplateObject) -> [UInt8] {
-        var renderer = TemplateRenderer(program: program)
-        renderer.render(template, context: context)
-        return renderer.bytes
+        Array(renderBody(template, context))
     }
 
     /// The same, as an answer's body: the page is handed over, not copied.

@@ -91,7 +91,7 @@ enum PortalLinks {
 
     func issue(_ ref: String) -> String {
         switch self {
-        case .portal: return .concatenating("/issues/", ref)
+        case .portal: return "/issues/" + ref
         case .preview: return home + "&issue=" + PercentEncoding.queryValue(ref)
         }
     }
