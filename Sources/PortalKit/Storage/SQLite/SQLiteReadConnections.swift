@@ -27,7 +27,10 @@ final class SQLiteReadConnections: Sendable {
             let connection: RawSQLiteConnection
             if let held = snapshot.connection { connection = held } else { connection = try borrow() }
             snapshot.connection = connection
-            if !connection.isInsideTransaction { try connection.execute("BEGIN") }
+            if !connection.isInsideTransaction {
+                try connection.execute("BEGIN")
+                connection.memo.begin(dataVersion: try connection.dataVersion())
+            }
             snapshot.isReading = true
             defer { snapshot.isReading = false }
             return try run(body, on: connection)
@@ -70,6 +73,7 @@ final class SQLiteReadConnections: Sendable {
     /// Ends a read transaction; false if the connection is still inside one
     /// and must not be reused (it would keep reading an old state forever).
     private static func endTransaction(on connection: RawSQLiteConnection) -> Bool {
+        connection.memo.end()
         guard connection.isInsideTransaction else { return true }
         if (try? connection.execute("COMMIT")) == nil { try? connection.execute("ROLLBACK") }
         return !connection.isInsideTransaction
@@ -111,6 +115,8 @@ final class RawSQLiteConnection: @unchecked Sendable {
     /// False for a connection borrowed from GRDB (the writer): only the
     /// statements are ours to finalize.
     private let ownsHandle: Bool
+    /// Answers of the per-request lookups, valid while the database is unchanged.
+    let memo = SQLiteReadMemo()
 
     /// Statements on a connection someone else opened and will close; call
     /// `close()` before they do.
@@ -149,6 +155,13 @@ final class RawSQLiteConnection: @unchecked Sendable {
     }
 
     var lastInsertedRowID: Int64 { handle.map(sqlite3_last_insert_rowid) ?? 0 }
+
+    /// `PRAGMA data_version`: moves whenever another connection commits. Read
+    /// inside a transaction, it is the version that transaction reads (the
+    /// statement itself starts the read, as the request's first query would).
+    func dataVersion() throws(StoreError) -> Int64 {
+        try first("PRAGMA data_version", []) { $0.int64(0) } ?? 0
+    }
 
     /// Whether a transaction is open (SQLite's autocommit is off).
     var isInsideTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }

@@ -17,19 +17,25 @@ extension SQLiteStore {
 
     public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.first(Self.revisionBySlugSQL, [.text(slug)]) { Self.workspaceRevision($0, offset: 0) }
+            try connection.memo.answer(connection.memo.revisions, .slug(slug)) { () throws(StoreError) in
+                try connection.first(Self.revisionBySlugSQL, [.text(slug)]) { Self.workspaceRevision($0, offset: 0) }
+            }
         }
     }
 
     public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.first(Self.revisionByIDSQL, [.integer(id.rawValue)]) { Self.workspaceRevision($0, offset: 0) }
+            try connection.memo.answer(connection.memo.revisions, .workspace(id)) { () throws(StoreError) in
+                try connection.first(Self.revisionByIDSQL, [.integer(id.rawValue)]) { Self.workspaceRevision($0, offset: 0) }
+            }
         }
     }
 
     public func workspaceRevision(customDomain hostname: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.first(Self.revisionByCustomDomainSQL, [.text(hostname)]) { Self.workspaceRevision($0, offset: 0) }
+            try connection.memo.answer(connection.memo.revisions, .customDomain(hostname)) { () throws(StoreError) in
+                try connection.first(Self.revisionByCustomDomainSQL, [.text(hostname)]) { Self.workspaceRevision($0, offset: 0) }
+            }
         }
     }
 
@@ -93,13 +99,15 @@ extension SQLiteStore {
     public func apiKey(tokenHash: [UInt8]) throws(StoreError)
         -> (key: APIKey, creator: Operator?, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.first(Self.apiKeySQL, [.blob(tokenHash)]) { row in
-                let key = APIKey(
-                    id: APIKeyID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), name: row.text(2),
-                    operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
-                    explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(5)), createdAt: row.timestamp(6),
-                    revokedAt: row.optionalTimestamp(7))
-                return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8), Self.workspaceRevision(row, offset: 15))
+            try connection.memo.answer(connection.memo.apiKeys, tokenHash) { () throws(StoreError) in
+                try connection.first(Self.apiKeySQL, [.blob(tokenHash)]) { row in
+                    let key = APIKey(
+                        id: APIKeyID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), name: row.text(2),
+                        operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
+                        explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(5)), createdAt: row.timestamp(6),
+                        revokedAt: row.optionalTimestamp(7))
+                    return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8), Self.workspaceRevision(row, offset: 15))
+                }
             }
         }
     }
@@ -116,12 +124,14 @@ extension SQLiteStore {
     public func operatorSession(tokenHash: [UInt8]) throws(StoreError)
         -> (session: OperatorSession, account: Operator, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.first(Self.operatorSessionSQL, [.blob(tokenHash)]) { row in
-                let session = OperatorSession(
-                    id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
-                    createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
-                    revokedAt: row.optionalTimestamp(6))
-                return (session, Self.operator(row, offset: 7), Self.workspaceRevision(row, offset: 14))
+            try connection.memo.answer(connection.memo.operatorSessions, tokenHash) { () throws(StoreError) in
+                try connection.first(Self.operatorSessionSQL, [.blob(tokenHash)]) { row in
+                    let session = OperatorSession(
+                        id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
+                        createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
+                        revokedAt: row.optionalTimestamp(6))
+                    return (session, Self.operator(row, offset: 7), Self.workspaceRevision(row, offset: 14))
+                }
             }
         }
     }
@@ -136,12 +146,15 @@ extension SQLiteStore {
 
     public func portalSession(tokenHash: [UInt8], in workspace: WorkspaceID) throws(StoreError) -> (PortalSession, Customer)? {
         try readers.read { connection in
-            try connection.first(Self.portalSessionSQL, [.blob(tokenHash), .integer(workspace.rawValue)]) { row in
-                let session = PortalSession(
-                    id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), customerID: CustomerID(row.int64(2)),
-                    createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
-                    revokedAt: row.optionalTimestamp(6), userAgent: row.optionalText(7), clientAddress: row.optionalText(8))
-                return (session, Self.customer(row, offset: 9))
+            let key = SQLiteReadMemo.PortalSessionKey(tokenHash: tokenHash, workspace: workspace)
+            return try connection.memo.answer(connection.memo.portalSessions, key) { () throws(StoreError) in
+                try connection.first(Self.portalSessionSQL, [.blob(tokenHash), .integer(workspace.rawValue)]) { row in
+                    let session = PortalSession(
+                        id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), customerID: CustomerID(row.int64(2)),
+                        createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
+                        revokedAt: row.optionalTimestamp(6), userAgent: row.optionalText(7), clientAddress: row.optionalText(8))
+                    return (session, Self.customer(row, offset: 9))
+                }
             }
         }
     }

@@ -1,0 +1,98 @@
+/// The answers of the lookups every request starts with — the host's
+/// workspace revision, the credential's row (a portal session and its
+/// customer, an operator session, an API key) — kept by one read connection
+/// for as long as the database has not changed.
+///
+/// Whether it changed is SQLite's to say: `PRAGMA data_version`, read inside
+/// the connection's read transaction, moves with every commit made by any other
+/// connection, in this process or another (the admin tool, a second worker).
+/// Within one version the tables hold the same rows, so a remembered answer is
+/// exactly the one its query would give now; only answers to queries that do
+/// not depend on the clock are kept (a session's expiry is still decided by
+/// the caller, on every request). Those two queries were about a twentieth of
+/// a portal request (bench/profile, issue #7).
+///
+/// Used only inside a read snapshot (`SQLiteReadConnections.withSnapshot`),
+/// whose transaction is where the version is read: `begin` at its start,
+/// `end` when it ends. Outside one, every lookup runs its query.
+final class SQLiteReadMemo {
+    enum RevisionKey: Hashable {
+        case slug(String)
+        case customDomain(String)
+        case workspace(WorkspaceID)
+    }
+
+    struct PortalSessionKey: Hashable {
+        let tokenHash: [UInt8]
+        let workspace: WorkspaceID
+    }
+
+    let revisions = Table<RevisionKey, WorkspaceRevision>(capacity: 256)
+    let portalSessions = Table<PortalSessionKey, (PortalSession, Customer)>(capacity: 1024)
+    /// By token hash.
+    let operatorSessions = Table<[UInt8], (OperatorSession, Operator, WorkspaceRevision)>(capacity: 256)
+    /// By token hash.
+    let apiKeys = Table<[UInt8], (APIKey, Operator?, WorkspaceRevision)>(capacity: 256)
+
+    /// The version the tables were filled at; nil before the first transaction.
+    private var dataVersion: Int64?
+    /// Inside a transaction whose version was read: the tables may answer.
+    private(set) var isCurrent = false
+
+    /// A read transaction began and the database is at `version`: answers of
+    /// any other version are dropped.
+    func begin(dataVersion version: Int64) {
+        if version != dataVersion {
+            revisions.removeAll()
+            portalSessions.removeAll()
+            operatorSessions.removeAll()
+            apiKeys.removeAll()
+            dataVersion = version
+        }
+        isCurrent = true
+    }
+
+    /// The transaction ended: the next one may see another version.
+    func end() {
+        isCurrent = false
+    }
+
+    /// The remembered answer for `key`, or `read`'s, remembered when found.
+    /// A lookup that finds nothing is not remembered (so made-up cookies or
+    /// hosts cannot fill the table), and neither is anything outside a
+    /// transaction whose version is known.
+    func answer<Key, Value>(_ table: Table<Key, Value>, _ key: Key, _ read: () throws(StoreError) -> Value?)
+        throws(StoreError) -> Value?
+    {
+        guard isCurrent else { return try read() }
+        if let remembered = table[key] { return remembered }
+        let value = try read()
+        if let value { table[key] = value }
+        return value
+    }
+
+    /// Answers by key, at most `capacity` of them: when full, all are dropped
+    /// at once (a memo of a few hundred hosts and sessions; no ordering kept).
+    final class Table<Key: Hashable, Value> {
+        private var answers: [Key: Value] = [:]
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+        }
+
+        var count: Int { answers.count }
+
+        subscript(key: Key) -> Value? {
+            get { answers[key] }
+            set {
+                if newValue != nil, answers[key] == nil, answers.count >= capacity { answers.removeAll(keepingCapacity: true) }
+                answers[key] = newValue
+            }
+        }
+
+        func removeAll() {
+            if !answers.isEmpty { answers.removeAll(keepingCapacity: true) }
+        }
+    }
+}
