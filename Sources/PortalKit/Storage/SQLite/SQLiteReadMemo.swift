@@ -1,7 +1,6 @@
-/// The answers of the lookups every request starts with — the host's
-/// workspace revision, the credential's row (a portal session and its
-/// customer, an operator session, an API key) — kept by one read connection
-/// for as long as the database has not changed.
+/// The answers of the lookups every portal request starts with — the host's
+/// workspace revision, the session cookie's session and customer — kept by one
+/// read connection for as long as the database has not changed.
 ///
 /// Whether it changed is SQLite's to say: `PRAGMA data_version`, read inside
 /// the connection's read transaction, moves with every commit made by any other
@@ -14,7 +13,10 @@
 ///
 /// Used only inside a read snapshot (`SQLiteReadConnections.withSnapshot`),
 /// whose transaction is where the version is read: `begin` at its start,
-/// `end` when it ends. Outside one, every lookup runs its query.
+/// `end` when it ends. Outside one, every lookup runs its query. Portal
+/// requests run in one; the operator side does not (its requests may wait on
+/// DNS or ACME, too long to hold a read transaction), so its credential
+/// lookups are not remembered.
 final class SQLiteReadMemo {
     enum RevisionKey: Hashable {
         case slug(String)
@@ -29,10 +31,6 @@ final class SQLiteReadMemo {
 
     let revisions = Table<RevisionKey, WorkspaceRevision>(capacity: 256)
     let portalSessions = Table<PortalSessionKey, (PortalSession, Customer)>(capacity: 1024)
-    /// By token hash.
-    let operatorSessions = Table<[UInt8], (OperatorSession, Operator, WorkspaceRevision)>(capacity: 256)
-    /// By token hash.
-    let apiKeys = Table<[UInt8], (APIKey, Operator?, WorkspaceRevision)>(capacity: 256)
 
     /// The version the tables were filled at; nil before the first transaction.
     private var dataVersion: Int64?
@@ -45,8 +43,6 @@ final class SQLiteReadMemo {
         if version != dataVersion {
             revisions.removeAll()
             portalSessions.removeAll()
-            operatorSessions.removeAll()
-            apiKeys.removeAll()
             dataVersion = version
         }
         isCurrent = true

@@ -99,15 +99,13 @@ extension SQLiteStore {
     public func apiKey(tokenHash: [UInt8]) throws(StoreError)
         -> (key: APIKey, creator: Operator?, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.memo.answer(connection.memo.apiKeys, tokenHash) { () throws(StoreError) in
-                try connection.first(Self.apiKeySQL, [.blob(tokenHash)]) { row in
-                    let key = APIKey(
-                        id: APIKeyID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), name: row.text(2),
-                        operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
-                        explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(5)), createdAt: row.timestamp(6),
-                        revokedAt: row.optionalTimestamp(7))
-                    return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8), Self.workspaceRevision(row, offset: 15))
-                }
+            try connection.first(Self.apiKeySQL, [.blob(tokenHash)]) { row in
+                let key = APIKey(
+                    id: APIKeyID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), name: row.text(2),
+                    operatorID: row.optionalInt64(3).map(OperatorID.init), displayPrefix: row.text(4),
+                    explicitPermissions: SQLiteCoding.permissions(from: row.optionalText(5)), createdAt: row.timestamp(6),
+                    revokedAt: row.optionalTimestamp(7))
+                return (key, row.isNull(8) ? nil : Self.operator(row, offset: 8), Self.workspaceRevision(row, offset: 15))
             }
         }
     }
@@ -124,14 +122,12 @@ extension SQLiteStore {
     public func operatorSession(tokenHash: [UInt8]) throws(StoreError)
         -> (session: OperatorSession, account: Operator, revision: WorkspaceRevision)? {
         try readers.read { connection in
-            try connection.memo.answer(connection.memo.operatorSessions, tokenHash) { () throws(StoreError) in
-                try connection.first(Self.operatorSessionSQL, [.blob(tokenHash)]) { row in
-                    let session = OperatorSession(
-                        id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
-                        createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
-                        revokedAt: row.optionalTimestamp(6))
-                    return (session, Self.operator(row, offset: 7), Self.workspaceRevision(row, offset: 14))
-                }
+            try connection.first(Self.operatorSessionSQL, [.blob(tokenHash)]) { row in
+                let session = OperatorSession(
+                    id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), operatorID: OperatorID(row.int64(2)),
+                    createdAt: row.timestamp(3), lastSeenAt: row.timestamp(4), expiresAt: row.timestamp(5),
+                    revokedAt: row.optionalTimestamp(6))
+                return (session, Self.operator(row, offset: 7), Self.workspaceRevision(row, offset: 14))
             }
         }
     }
