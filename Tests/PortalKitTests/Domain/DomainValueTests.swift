@@ -14,6 +14,43 @@ struct TimestampTests {
         #expect(Timestamp(millisecondsSinceEpoch: milliseconds).iso8601 == expected)
     }
 
+    @Test("the fast civil date agrees with Hinnant's algorithm on every day of every four-digit year from 1970")
+    func fastCivilDateOnEveryDay() {
+        var disagreements = 0
+        for days in 0..<Timestamp.fastCivilDateLimit {
+            let fast = Timestamp.fastCivilDate(days: UInt32(days))
+            let general = Timestamp.civilDate(days: days)
+            if Int64(fast.year) != general.year || Int64(fast.month) != general.month || Int64(fast.day) != general.day {
+                disagreements += 1
+            }
+        }
+        #expect(disagreements == 0)
+        #expect(Timestamp.civilDate(days: Timestamp.fastCivilDateLimit - 1) == (9999, 12, 31))
+        #expect(Timestamp.civilDate(days: Timestamp.fastCivilDateLimit) == (10000, 1, 1))
+    }
+
+    @Test("every field of the ISO text is the instant's, zero-padded, across centuries and both sides of the epoch")
+    func isoFieldsAgainstReference() {
+        func padded(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        // A prime step in milliseconds, so every hour, minute, second and millisecond value comes up.
+        var milliseconds: Int64 = -2_208_988_800_000  // 1900-01-01
+        while milliseconds < 4_102_444_800_000 {  // 2100-01-01
+            let timestamp = Timestamp(millisecondsSinceEpoch: milliseconds)
+            let (year, month, day) = Timestamp.civilDate(days: timestamp.daysSinceEpoch)
+            let ms = timestamp.millisecondOfDay
+            let expected = "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T\(padded(ms / 3_600_000, 2)):"
+                + "\(padded(ms / 60_000 % 60, 2)):\(padded(ms / 1000 % 60, 2)).\(padded(ms % 1000, 3))Z"
+            if timestamp.iso8601 != expected {
+                Issue.record("\(milliseconds): \(timestamp.iso8601) is not \(expected)")
+                return
+            }
+            milliseconds += 2_718_281_831
+        }
+    }
+
     @Test("dates must exist", arguments: ["2024-02-29", "2026-12-31", "2026-01-01"])
     func realDates(_ text: String) { #expect(Timestamp.date(text) != nil) }
 
