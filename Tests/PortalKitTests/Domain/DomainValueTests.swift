@@ -154,6 +154,21 @@ struct NamingTests {
         #expect(!APIKeyToken.isWellFormed("WOESK_" + first.token.dropFirst(6)), "the prefix in its exact bytes")
         #expect(!APIKeyToken.isWellFormed(first.token.replacingOccurrences(of: "woesk_", with: "wrong_")))
     }
+
+    @Test("a session token is exactly 43 base64url characters; anything else is refused before any lookup")
+    func sessionTokens() {
+        let token = SessionToken.generate().token
+        #expect(SessionToken.isWellFormed(token))
+        #expect(!SessionToken.isWellFormed(""))
+        #expect(!SessionToken.isWellFormed(String(token.dropLast())), "one short")
+        #expect(!SessionToken.isWellFormed(token + "A"), "one long")
+        for bad in ["=", "+", "/", " ", ".", "é", "\u{0}"] {
+            #expect(!SessionToken.isWellFormed(String(token.dropLast(bad.utf8.count)) + bad), "\(bad) is not base64url")
+        }
+        // 43 characters, but more bytes: é is two.
+        #expect(!SessionToken.isWellFormed(String(token.dropLast()) + "é"))
+        #expect(SessionToken.isWellFormed(String(repeating: "-", count: 21) + String(repeating: "_", count: 22)))
+    }
 }
 
 import Foundation
