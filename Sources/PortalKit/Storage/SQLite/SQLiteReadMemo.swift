@@ -27,6 +27,12 @@ final class SQLiteReadMemo {
     struct PortalSessionKey: Hashable {
         let tokenHash: [UInt8]
         let workspace: WorkspaceID
+
+        /// The hash's bytes in one call: an array hashes element by element.
+        func hash(into hasher: inout Hasher) {
+            tokenHash.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(workspace)
+        }
     }
 
     let revisions = Table<RevisionKey, WorkspaceRevision>(capacity: 256)
