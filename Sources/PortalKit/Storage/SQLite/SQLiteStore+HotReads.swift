@@ -285,14 +285,16 @@ extension SQLiteStore {
     // MARK: Decoders
 
     private static func portalIssueRow(_ row: SQLiteRow, detail: PortalIssueDetail) -> PortalIssueRow {
-        let issue = Issue(
-            id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
-            description: detail.description ? row.text(4) : "", status: row.text(5), priority: row.optionalText(6),
-            tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [],
-            customFields: detail.customFieldKeys.isEmpty ? [:] : row.customFieldValues(detail.customFieldKeys, ofColumn: 8),
-            requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
-            formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13))
-        return PortalIssueRow(issue: issue, requesterName: row.optionalText(14), companyName: row.optionalText(15))
+        let customFields = detail.customFieldKeys.isEmpty
+            ? CustomFieldValues() : row.customFieldValues(detail.customFieldKeys, ofColumn: 8)
+        return PortalIssueRow(
+            issue: Issue(
+                id: IssueID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), number: row.int64(2), title: row.text(3),
+                description: detail.description ? row.text(4) : "", status: row.text(5), priority: row.optionalText(6),
+                tags: detail.tags ? SQLiteCoding.stringArray(from: row.text(7)) : [], customFields: customFields,
+                requesterID: CustomerID(row.int64(9)), companyID: row.optionalInt64(10).map(CompanyID.init),
+                formKey: row.optionalText(11), createdAt: row.timestamp(12), updatedAt: row.timestamp(13)),
+            requesterName: row.optionalText(14), companyName: row.optionalText(15))
     }
 
     static func customer(_ row: SQLiteRow, offset o: Int32) -> Customer {
