@@ -192,32 +192,47 @@ enum PortalViewModels {
     /// One input of a form: its kind, current value and error.
     static func input(key: String, label: String, type: FieldType, required: Bool, options: [String], value: JSONValue,
                       error: String?) -> TemplateValue {
-        let id = "field-" + String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
-        var context: TemplateObject = [
-            "name": .string(key), "id": .string(id), "label": .string(label), "required": .bool(required),
-            "error": .string(error ?? ""), "hasError": .bool(error != nil), "errorId": .string(id + "-error"),
-        ]
-        switch type {
-        case .textarea: context["isTextarea"] = true
-        case .select: context["isSelect"] = true
-        case .multiSelect: context["isMultiSelect"] = true
-        case .boolean: context["isBoolean"] = true
-        default:
-            context["isInput"] = true
-            context["inputType"] = .string(inputType(type))
-            if type == .decimal { context["step"] = "any"; context["hasStep"] = true }
-            if type == .number { context["step"] = "1"; context["hasStep"] = true }
-        }
+        let id = inputID(key)
         let selected: [String]
         switch value {
         case .array(let values): selected = values.map(display)
         case .null: selected = []
         default: selected = [display(value)]
         }
-        context["value"] = .string(selected.first ?? "")
-        context["checked"] = .bool(value == .bool(true))
-        context["options"] = .list(options.map { .object(["value": .string($0), "selected": .bool(selected.contains($0))]) })
-        return .object(context)
+        // Fields appended to one array sized once (an issue page makes a few
+        // inputs): a literal extended by subscripts grew its array and
+        // searched it for every name it added.
+        var fields: [(TemplateName, TemplateValue)] = []
+        fields.reserveCapacity(13)
+        fields.append(("name", .string(key)))
+        fields.append(("id", .string(id)))
+        fields.append(("label", .string(label)))
+        fields.append(("required", .bool(required)))
+        fields.append(("error", .string(error ?? "")))
+        fields.append(("hasError", .bool(error != nil)))
+        // Read only where `hasError` holds.
+        if error != nil { fields.append(("errorId", .string(id + "-error"))) }
+        fields.append(("value", .string(selected.first ?? "")))
+        fields.append(("checked", .bool(value == .bool(true))))
+        fields.append(("options", .list(options.map { .object(["value": .string($0), "selected": .bool(selected.contains($0))]) })))
+        switch type {
+        case .textarea: fields.append(("isTextarea", true))
+        case .select: fields.append(("isSelect", true))
+        case .multiSelect: fields.append(("isMultiSelect", true))
+        case .boolean: fields.append(("isBoolean", true))
+        default:
+            fields.append(("isInput", true))
+            fields.append(("inputType", .string(inputType(type))))
+            if type == .decimal { fields.append(("step", "any")); fields.append(("hasStep", true)) }
+            if type == .number { fields.append(("step", "1")); fields.append(("hasStep", true)) }
+        }
+        return .object(TemplateObject(fields))
+    }
+
+    /// `field-` and the key, its dots made dashes (`custom.plan` → `field-custom-plan`).
+    static func inputID(_ key: String) -> String {
+        guard key.utf8.contains(UInt8(ascii: ".")) else { return "field-" + key }
+        return "field-" + String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
     }
 
     static func inputType(_ type: FieldType) -> String {
