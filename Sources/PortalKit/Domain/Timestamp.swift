@@ -100,9 +100,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         // multiply and a shift, without the sign corrections of Int64.
         let msOfDay = UInt32(truncatingIfNeeded: millisecondOfDay)
         let (year, month, day) = civilDate
-        let yearOfMillennia = UInt32(truncatingIfNeeded: (year % 10_000 + 10_000) % 10_000)
+        let fourDigitYear = UInt32(truncatingIfNeeded: (year % 10_000 + 10_000) % 10_000)
         var text = ASCIIWriter(out)
-        text.twoDigits(yearOfMillennia / 100); text.twoDigits(yearOfMillennia % 100); text.ascii("-")
+        text.twoDigits(fourDigitYear / 100); text.twoDigits(fourDigitYear % 100); text.ascii("-")
         text.twoDigits(UInt32(truncatingIfNeeded: month)); text.ascii("-")
         text.twoDigits(UInt32(truncatingIfNeeded: day)); text.ascii("T")
         let seconds = msOfDay / 1000

@@ -203,7 +203,7 @@ enum PortalViewModels {
         // inputs): a literal extended by subscripts grew its array and
         // searched it for every name it added.
         var fields: [(TemplateName, TemplateValue)] = []
-        fields.reserveCapacity(13)
+        fields.reserveCapacity(14)  // the most an input has: a decimal field with an error
         fields.append(("name", .string(key)))
         fields.append(("id", .string(id)))
         fields.append(("label", .string(label)))
