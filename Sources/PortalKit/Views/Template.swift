@@ -211,6 +211,27 @@ struct TemplateObject {
         for (name, value) in dictionary { fields.append((TemplateName(name), TemplateValue(value))) }
     }
 
+    /// Where the value of `name` is in this object's storage: valid while the
+    /// object is alive and unchanged, which holds for a whole render (see
+    /// `TemplateRenderer.lookup`).
+    @inline(__always)
+    func location(of name: TemplateName) -> UnsafePointer<TemplateValue>? {
+        fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices where fields[index].0 == name {
+                return UnsafeRawPointer(fields.baseAddress! + index).advanced(by: Self.valueOffset)
+                    .assumingMemoryBound(to: TemplateValue.self)
+            }
+            return nil
+        }
+    }
+
+    /// Where a field's value starts in its (name, value) pair: after the
+    /// name, at the value's alignment. A test checks it against the layout.
+    static var valueOffset: Int {
+        let alignment = MemoryLayout<TemplateValue>.alignment
+        return (MemoryLayout<TemplateName>.size + alignment - 1) / alignment * alignment
+    }
+
     subscript(name: TemplateName) -> TemplateValue? {
         get {
             // Fields are read in place: a for-in copied (and reference-counted) each.
@@ -330,11 +351,18 @@ struct TemplateProgram: Sendable {
 }
 
 /// Renders templates of a compiled library into bytes.
+///
+/// Values are read where they are in the context, never copied: a copy of a
+/// value was a retain and a release for every name printed. The context is a
+/// tree of values and arrays that nothing changes or releases while a page
+/// renders (`render` holds it), so an element's address in its array's
+/// storage stays valid for the whole render, and the context stack holds
+/// those addresses.
 struct TemplateRenderer: ~Copyable {
     let program: TemplateProgram
     private var output = ByteWriter(capacity: 16 * 1024)
     /// The context stack, innermost last.
-    private var stack: [TemplateValue] = []
+    private var stack: [UnsafePointer<TemplateValue>] = []
 
     init(program: TemplateProgram) {
         self.program = program
@@ -345,17 +373,22 @@ struct TemplateRenderer: ~Copyable {
 
     mutating func render(_ name: String, context: TemplateObject) {
         guard let range = program.entries[name] else { return }
-        stack = [.object(context)]
         // A local copy (a few reference counts) so the buffers can be borrowed while `self` writes.
         let program = program
-        program.ops.withUnsafeBufferPointer { ops in
-            program.text.withUnsafeBufferPointer { text in
-                program.paths.withUnsafeBufferPointer { paths in
-                    program.names.withUnsafeBufferPointer { names in
-                        run(range.lowerBound, range.upperBound, Code(ops: ops, text: text, paths: paths, names: names))
+        let root = TemplateValue.object(context)
+        withUnsafePointer(to: root) { root in
+            stack.removeAll(keepingCapacity: true)
+            stack.append(root)
+            program.ops.withUnsafeBufferPointer { ops in
+                program.text.withUnsafeBufferPointer { text in
+                    program.paths.withUnsafeBufferPointer { paths in
+                        program.names.withUnsafeBufferPointer { names in
+                            run(range.lowerBound, range.upperBound, Code(ops: ops, text: text, paths: paths, names: names))
+                        }
                     }
                 }
             }
+            stack.removeAll(keepingCapacity: true)
         }
     }
 
@@ -376,20 +409,21 @@ struct TemplateRenderer: ~Copyable {
                 output.append(UnsafeBufferPointer(rebasing: code.text[Int(op.first)..<Int(op.first + op.second)]))
                 index += 1
             case .variable:
-                appendEscaped(lookup(code.paths[Int(op.first)], code))
+                if let value = lookup(code.paths[Int(op.first)], code) { appendEscaped(value) }
                 index += 1
             case .invertedSection:
-                if !lookup(code.paths[Int(op.first)], code).isTruthy { run(index + 1, Int(op.second), code) }
+                if !(lookup(code.paths[Int(op.first)], code)?.pointee.isTruthy ?? false) { run(index + 1, Int(op.second), code) }
                 index = Int(op.second)
             case .section:
-                let value = lookup(code.paths[Int(op.first)], code)
-                if value.isTruthy {
-                    switch value {
+                if let value = lookup(code.paths[Int(op.first)], code), value.pointee.isTruthy {
+                    switch value.pointee {
                     case .list(let list):
-                        for element in list {
-                            stack.append(element)
-                            run(index + 1, Int(op.second), code)
-                            stack.removeLast()
+                        list.withUnsafeBufferPointer { elements in
+                            for element in elements.indices {
+                                stack.append(elements.baseAddress! + element)
+                                run(index + 1, Int(op.second), code)
+                                stack.removeLast()
+                            }
                         }
                     case .bool:
                         run(index + 1, Int(op.second), code)
@@ -404,15 +438,18 @@ struct TemplateRenderer: ~Copyable {
         }
     }
 
-    private func lookup(_ path: TemplateProgram.Path, _ code: Code) -> TemplateValue {
-        if path.count == 0 { return stack.last ?? .none }
+    /// Where the value `path` names is: the innermost object of the stack
+    /// that has the path's first name, then each further name in the value
+    /// found. Nil when there is none.
+    private func lookup(_ path: TemplateProgram.Path, _ code: Code) -> UnsafePointer<TemplateValue>? {
+        if path.count == 0 { return stack.last }
         let first = code.names[Int(path.start)]
-        var value = TemplateValue.none
+        var found: UnsafePointer<TemplateValue>?
         stack.withUnsafeBufferPointer { stack in
             var index = stack.count - 1
             while index >= 0 {
-                if case .object(let object) = stack[index], let found = object[first] {
-                    value = found
+                if case .object(let object) = stack[index].pointee, let location = object.location(of: first) {
+                    found = location
                     return
                 }
                 index -= 1
@@ -420,21 +457,21 @@ struct TemplateRenderer: ~Copyable {
         }
         // Most names have one part; only dotted ones walk further.
         var part = 1
-        while part < Int(path.count) {
-            guard case .object(let object) = value else { return .none }
-            value = object[code.names[Int(path.start) + part]] ?? .none
+        while part < Int(path.count), let value = found {
+            guard case .object(let object) = value.pointee else { return nil }
+            found = object.location(of: code.names[Int(path.start) + part])
             part += 1
         }
-        return value
+        return found
     }
 
-    private mutating func appendEscaped(_ value: TemplateValue) {
-        switch value {
-        case .string(var string):
-            string.withUTF8 { appendEscaped($0) }
-        case .joined(let prefix, var string):
+    private mutating func appendEscaped(_ value: UnsafePointer<TemplateValue>) {
+        switch value.pointee {
+        case .string(let string):
+            appendEscaped(string)
+        case .joined(let prefix, let string):
             prefix.text.withUTF8Buffer { appendEscaped($0) }
-            string.withUTF8 { appendEscaped($0) }
+            appendEscaped(string)
         case .number(let number):
             output.append(utf8: String(number))
         case .bool(let bool):
@@ -450,6 +487,15 @@ struct TemplateRenderer: ~Copyable {
             }
         case .list, .object, .none:
             break
+        }
+    }
+
+    /// A string's bytes where they are (every native string has them in one piece).
+    @inline(__always)
+    private mutating func appendEscaped(_ string: String) {
+        if string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            var string = string
+            string.withUTF8 { appendEscaped($0) }
         }
     }
 

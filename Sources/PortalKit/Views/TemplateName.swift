@@ -1,14 +1,21 @@
-/// A name in a template context (`issue`, `hasNextPage`) with its length and
-/// first fifteen bytes packed into two words when it is made.
+import Synchronization
+
+/// A name in a template context (`issue`, `hasNextPage`) as two words, made
+/// when the name is made.
 ///
 /// A `{{value}}` is found by walking the context stack from the innermost
 /// object outwards through every name of each object, so a page compares
 /// names a few thousand times. Comparing words instead of strings took the
 /// issue page's name search from ~41 500 to ~24 000 instructions and the
-/// whole page from ~478 600 to ~461 800 (bench/profile; issue #7). Names of up
-/// to fifteen bytes — all but a few — are equal exactly when their words are
-/// and keep no text; longer ones also keep their text, compared when the
-/// words agree.
+/// whole page from ~478 600 to ~461 800 (bench/profile; issue #7).
+///
+/// A name of up to fifteen bytes — all but a few — is its length and bytes.
+/// A longer one is its length, its first seven bytes and its number in a
+/// table of long names kept for the life of the process, so two names are
+/// equal exactly when their words are, and a name holds no reference: a
+/// page's context is a few hundred names, and a `String` in each was a
+/// release apiece when the page was done. Names come from templates and
+/// code, never from a request, so that table stays as small as the code.
 ///
 /// A name written in the source (`"issue"`) is read from its `StaticString`:
 /// a few loads the compiler can fold (pages make hundreds of such names, and
@@ -16,28 +23,24 @@
 struct TemplateName: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The length (capped at 255) in the top byte, the first seven bytes below it.
     let word: UInt64
-    /// Bytes 7 to 14 (zero past the end).
+    /// Bytes 7 to 14 (zero past the end); for a longer name, its number in `LongNames`.
     let tail: UInt64
-    /// The whole name when the words do not hold it all; empty otherwise.
-    private let longText: String
 
     static let wordsCapacity = 15
 
     init(_ text: String) {
-        (word, tail) = text.utf8.withContiguousStorageIfAvailable(Self.words(of:))
-            ?? Array(text.utf8).withUnsafeBufferPointer(Self.words(of:))
-        longText = text.utf8.count > Self.wordsCapacity ? text : ""
+        var text = text
+        (word, tail) = text.withUTF8(Self.words(of:))
     }
 
     @inline(__always)
     init(stringLiteral literal: StaticString) {
         (word, tail) = literal.withUTF8Buffer(Self.words(of:))
-        longText = literal.utf8CodeUnitCount > Self.wordsCapacity ? literal.description : ""
     }
 
     var description: String {
-        guard isWholeInWords else { return longText }
         let count = Int(word >> 56)
+        guard isWholeInWords else { return LongNames.shared.text(number: tail) }
         let bytes = (0..<count).map { (index: Int) -> UInt8 in
             let source = index < 7 ? word : tail
             let shift = UInt64(8 * (index < 7 ? index : index - 7))
@@ -59,24 +62,53 @@ struct TemplateName: Sendable, Hashable, ExpressibleByStringLiteral, CustomStrin
         }
         let raw = UnsafeRawPointer(base)
         let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & 0x00FF_FFFF_FFFF_FFFF
+        guard count <= wordsCapacity else { return (length | head, LongNames.shared.number(of: bytes)) }
         // Bytes 7 to 14: one load from byte 7, or, for a shorter name, the
         // last eight bytes shifted down to start at byte 7.
-        let tail = count >= wordsCapacity
+        let tail = count == wordsCapacity
             ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 7, as: UInt64.self))
             : UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) >> (8 * UInt64(wordsCapacity - count))
         return (length | head, tail)
     }
 
-    /// Whether the words alone tell this name apart from every other.
+    /// Whether the words hold the name's bytes (a longer name's tail is its number).
     @inline(__always) var isWholeInWords: Bool { word >> 56 <= UInt64(Self.wordsCapacity) }
 
     @inline(__always) static func == (lhs: TemplateName, rhs: TemplateName) -> Bool {
-        lhs.word == rhs.word && lhs.tail == rhs.tail && (lhs.isWholeInWords || lhs.longText == rhs.longText)
+        lhs.word == rhs.word && lhs.tail == rhs.tail
     }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(word)
         hasher.combine(tail)
-        hasher.combine(longText)
+    }
+}
+
+/// The names longer than a `TemplateName`'s words hold, numbered in the
+/// order they were first made. Only a few exist, made when templates are
+/// compiled and when code writes such a name.
+final class LongNames: Sendable {
+    static let shared = LongNames()
+
+    private struct Table {
+        var numbers: [[UInt8]: UInt64] = [:]
+        var texts: [String] = []
+    }
+
+    private let table = Mutex(Table())
+
+    func number(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let key = Array(bytes)
+        return table.withLock { table in
+            if let number = table.numbers[key] { return number }
+            let number = UInt64(table.texts.count)
+            table.numbers[key] = number
+            table.texts.append(String(decoding: key, as: UTF8.self))
+            return number
+        }
+    }
+
+    func text(number: UInt64) -> String {
+        table.withLock { $0.texts[Int(number)] }
     }
 }

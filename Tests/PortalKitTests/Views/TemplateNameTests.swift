@@ -12,17 +12,30 @@ struct TemplateNameTests {
         #expect(Set([given, rebuilt]).count == 1)
     }
 
-    @Test("the words hold the length and the first fifteen bytes, zero past the end, for every length", arguments: Array(0...20))
-    func wordsOfEveryLength(_ length: Int) {
+    @Test("the words hold the length and the bytes of a name of up to fifteen, zero past the end", arguments: Array(0...15))
+    func wordsOfEveryShortLength(_ length: Int) {
         let bytes = (0..<length).map { UInt8(0x41 + $0) }
         let (word, tail) = bytes.withUnsafeBufferPointer(TemplateName.words(of:))
         var expectedWord = UInt64(length) << 56
         var expectedTail: UInt64 = 0
-        for (index, byte) in bytes.prefix(15).enumerated() {
+        for (index, byte) in bytes.enumerated() {
             if index < 7 { expectedWord |= UInt64(byte) << (8 * UInt64(index)) } else { expectedTail |= UInt64(byte) << (8 * UInt64(index - 7)) }
         }
         #expect(word == expectedWord)
         #expect(tail == expectedTail)
+    }
+
+    @Test("a longer name keeps its length and first seven bytes, and is numbered by its whole text", arguments: [16, 17, 40, 255, 256, 300])
+    func longNamesAreNumbered(_ length: Int) {
+        let text = String(decoding: (0..<length).map { UInt8(0x61 + $0 % 26) }, as: UTF8.self)
+        let name = TemplateName(text)
+        var expectedWord = UInt64(min(length, 255)) << 56
+        for (index, byte) in text.utf8.prefix(7).enumerated() { expectedWord |= UInt64(byte) << (8 * UInt64(index)) }
+        #expect(name.word == expectedWord)
+        #expect(!name.isWholeInWords)
+        #expect(TemplateName(text).tail == name.tail)
+        #expect(TemplateName(text + "!").tail != name.tail)
+        #expect(name.description == text)
     }
 
     @Test("a name written in the source equals the same name made at run time, and only that one")

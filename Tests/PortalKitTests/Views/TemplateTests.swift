@@ -42,6 +42,27 @@ struct TemplateTests {
                 == "ISS-1:&lt;b&gt;/S;ISS-2:ok/S;&amp;&lt;Acme&gt;")
     }
 
+    @Test("values are read in place: the offset of a field's value is the pair's layout")
+    func fieldValueOffset() {
+        #expect(TemplateObject.valueOffset == MemoryLayout<(TemplateName, TemplateValue)>.offset(of: \(TemplateName, TemplateValue).1))
+    }
+
+    @Test("nested lists and objects read in place find the innermost name first, then outer ones, and dotted names through each")
+    func nestedContextsReadInPlace() throws {
+        let long = String(repeating: "long text & more ", count: 8)
+        let messages: [TemplateValue] = [
+            .object(["body": .string("short"), "author": .object(["name": "Ada"])]),
+            .object(["body": .string(long), "tags": .list([.object(["name": "t1"]), .object(["name": "t2"])])]),
+        ]
+        let issue: TemplateObject = ["ref": "ISS-1", "messages": .list(messages), "name": "issue"]
+        let context: TemplateObject = ["issue": .object(issue), "name": "root", "hasIssue": true]
+        let views = Views(templates: ["main": try Template(parsing:
+            "{{#hasIssue}}{{#issue}}{{#messages}}[{{body}}|{{author.name}}|{{name}}|{{#tags}}{{name}}<{{ref}}>{{/tags}}]{{/messages}}{{/issue}}{{/hasIssue}}{{name}}")])
+        let page = String(decoding: views.render("main", context), as: UTF8.self)
+        let escapedLong = long.replacingOccurrences(of: "&", with: "&amp;")
+        #expect(page == "[short|Ada|issue|][\(escapedLong)||issue|t1<ISS-1>t2<ISS-1>]root")
+    }
+
     @Test("a timestamp value renders as its display text, written in place, and counts as present")
     func timestampValues() throws {
         let views = Views(templates: ["main": try Template(parsing: "{{#at}}[{{at}}]{{/at}}{{^at}}none{{/at}}")])
