@@ -135,6 +135,8 @@ enum TemplateValue {
     /// list page with a `StaticString`; +5 000 an issue page with a one-byte
     /// prefix, which is why that enum has a single case, and takes no room).
     case joined(TemplatePathPrefix, String)
+    /// Rows that share their names: a section over it renders once per row.
+    case table(TemplateTable)
     case none
 
     init(_ any: Any) {
@@ -176,6 +178,7 @@ enum TemplateValue {
         case .bool(let bool): return bool
         case .string(let string): return !string.isEmpty
         case .list(let list): return !list.isEmpty
+        case .table(let table): return table.rowCount > 0
         case .number, .object, .timestamp, .isoTimestamp, .joined: return true
         }
     }
@@ -190,6 +193,39 @@ enum TemplatePathPrefix: Sendable {
         switch self {
         case .issues: "/issues/"
         }
+    }
+}
+
+/// Rows with the same names, as one array of values: a list page's issues,
+/// an issue's messages. A row of a `.list` is an object with an array of
+/// its own, and a page of rows made and freed as many arrays (~300
+/// instructions a row); a table's rows share one array and their names.
+struct TemplateTable {
+    let columns: [TemplateName]
+    /// Row after row, each in the order of `columns`.
+    private(set) var cells: [TemplateValue] = []
+
+    init(columns: [TemplateName], rowCapacity: Int) {
+        precondition(!columns.isEmpty, "a table has at least one column")
+        self.columns = columns
+        cells.reserveCapacity(columns.count * rowCapacity)
+    }
+
+    var rowCount: Int { cells.count / columns.count }
+
+    /// Adds the next cell: a row is `columns.count` cells, in their order.
+    @inline(__always)
+    mutating func append(_ cell: TemplateValue) {
+        cells.append(cell)
+    }
+
+    /// Whether every row has all its cells.
+    var isComplete: Bool { cells.count % columns.count == 0 }
+
+    /// The value of `name` in row `row`, for code (templates read tables in place).
+    subscript(row row: Int, name: TemplateName) -> TemplateValue? {
+        guard row >= 0, row < rowCount, let column = columns.firstIndex(of: name) else { return nil }
+        return cells[row * columns.count + column]
     }
 }
 
@@ -362,7 +398,35 @@ struct TemplateRenderer: ~Copyable {
     let program: TemplateProgram
     private var output = ByteWriter(capacity: 16 * 1024)
     /// The context stack, innermost last.
-    private var stack: [UnsafePointer<TemplateValue>] = []
+    private var stack: [Frame] = []
+
+    /// A value of the context, or a row of a table: its cells, named by the table's columns.
+    private struct Frame {
+        let value: UnsafePointer<TemplateValue>
+        /// The row's names; none for a value.
+        let names: UnsafeBufferPointer<TemplateName>
+
+        init(_ value: UnsafePointer<TemplateValue>) {
+            self.value = value
+            names = UnsafeBufferPointer(start: nil, count: 0)
+        }
+
+        init(row cells: UnsafePointer<TemplateValue>, names: UnsafeBufferPointer<TemplateName>) {
+            value = cells
+            self.names = names
+        }
+
+        /// Where `name` is in this frame.
+        @inline(__always)
+        func location(of name: TemplateName) -> UnsafePointer<TemplateValue>? {
+            guard names.baseAddress != nil else {
+                guard case .object(let object) = value.pointee else { return nil }
+                return object.location(of: name)
+            }
+            for column in names.indices where names[column] == name { return value + column }
+            return nil
+        }
+    }
 
     init(program: TemplateProgram) {
         self.program = program
@@ -378,7 +442,7 @@ struct TemplateRenderer: ~Copyable {
         let root = TemplateValue.object(context)
         withUnsafePointer(to: root) { root in
             stack.removeAll(keepingCapacity: true)
-            stack.append(root)
+            stack.append(Frame(root))
             program.ops.withUnsafeBufferPointer { ops in
                 program.text.withUnsafeBufferPointer { text in
                     program.paths.withUnsafeBufferPointer { paths in
@@ -420,15 +484,26 @@ struct TemplateRenderer: ~Copyable {
                     case .list(let list):
                         list.withUnsafeBufferPointer { elements in
                             for element in elements.indices {
-                                stack.append(elements.baseAddress! + element)
+                                stack.append(Frame(elements.baseAddress! + element))
                                 run(index + 1, Int(op.second), code)
                                 stack.removeLast()
+                            }
+                        }
+                    case .table(let table):
+                        assert(table.isComplete, "a table row is missing cells")
+                        table.columns.withUnsafeBufferPointer { names in
+                            table.cells.withUnsafeBufferPointer { cells in
+                                for row in 0..<table.rowCount {
+                                    stack.append(Frame(row: cells.baseAddress! + row * names.count, names: names))
+                                    run(index + 1, Int(op.second), code)
+                                    stack.removeLast()
+                                }
                             }
                         }
                     case .bool:
                         run(index + 1, Int(op.second), code)
                     default:
-                        stack.append(value)
+                        stack.append(Frame(value))
                         run(index + 1, Int(op.second), code)
                         stack.removeLast()
                     }
@@ -442,13 +517,13 @@ struct TemplateRenderer: ~Copyable {
     /// that has the path's first name, then each further name in the value
     /// found. Nil when there is none.
     private func lookup(_ path: TemplateProgram.Path, _ code: Code) -> UnsafePointer<TemplateValue>? {
-        if path.count == 0 { return stack.last }
+        if path.count == 0 { return stack.last.flatMap { $0.names.baseAddress == nil ? $0.value : nil } }
         let first = code.names[Int(path.start)]
         var found: UnsafePointer<TemplateValue>?
         stack.withUnsafeBufferPointer { stack in
             var index = stack.count - 1
             while index >= 0 {
-                if case .object(let object) = stack[index].pointee, let location = object.location(of: first) {
+                if let location = stack[index].location(of: first) {
                     found = location
                     return
                 }
@@ -485,7 +560,7 @@ struct TemplateRenderer: ~Copyable {
                 timestamp.writeISO8601(to: out)
                 return Timestamp.iso8601Length
             }
-        case .list, .object, .none:
+        case .list, .object, .table, .none:
             break
         }
     }

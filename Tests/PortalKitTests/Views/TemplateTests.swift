@@ -63,6 +63,24 @@ struct TemplateTests {
         #expect(page == "[short|Ada|issue|][\(escapedLong)||issue|t1<ISS-1>t2<ISS-1>]root")
     }
 
+    @Test("a table renders its section once per row, names its cells by its columns, and falls back to outer names")
+    func tables() throws {
+        var rows = TemplateTable(columns: ["ref", "author", "title"], rowCapacity: 2)
+        for (ref, author, title) in [("ISS-1", "Ada", "<b>"), ("ISS-2", "Grace", "ok")] {
+            rows.append(.string(ref))
+            rows.append(.object(["name": .string(author)]))
+            rows.append(.string(title))
+        }
+        #expect(rows.rowCount == 2 && rows.isComplete)
+        #expect(rows[row: 1, "ref"].map { if case .string(let ref) = $0 { ref } else { "" } } == "ISS-2")
+        #expect(rows[row: 2, "ref"] == nil && rows[row: 0, "missing"] == nil)
+        let context: TemplateObject = ["rows": .table(rows), "site": "S", "empty": .table(TemplateTable(columns: ["ref"], rowCapacity: 0))]
+        let views = Views(templates: ["main": try Template(parsing:
+            "{{#rows}}{{ref}}:{{title}}/{{author.name}}/{{site}}[{{.}}];{{/rows}}{{#empty}}E{{/empty}}{{^empty}}none{{/empty}}{{^rows}}!{{/rows}}")])
+        #expect(String(decoding: views.render("main", context), as: UTF8.self)
+                == "ISS-1:&lt;b&gt;/Ada/S[];ISS-2:ok/Grace/S[];none")
+    }
+
     @Test("a timestamp value renders as its display text, written in place, and counts as present")
     func timestampValues() throws {
         let views = Views(templates: ["main": try Template(parsing: "{{#at}}[{{at}}]{{/at}}{{^at}}none{{/at}}")])

@@ -127,16 +127,20 @@ enum PortalLinks {
 
 /// Template contexts for issues, built from the projection's views only.
 enum PortalViewModels {
-    /// Built as a template value directly: a list page has many rows.
-    static func listRow(_ view: PortalIssueView, links: PortalLinks) -> TemplateValue {
-        .object(TemplateObject([
-            ("ref", .string(view.ref)),
-            ("url", links.issueLink(view.ref)),
-            ("title", .string(view.title ?? view.ref)),
-            ("status", .string(view.statusLabel ?? "")),
-            ("updated", view.updatedAt.map(TemplateValue.timestamp) ?? .string("")),
-        ]))
+    /// A list page's rows, one table: a page has many of them.
+    static func listRows(_ result: PortalIssues.ListResult, links: PortalLinks) -> TemplateValue {
+        var rows = TemplateTable(columns: listColumns, rowCapacity: result.count)
+        result.forEachIssue { view in
+            rows.append(.string(view.ref))
+            rows.append(links.issueLink(view.ref))
+            rows.append(.string(view.title ?? view.ref))
+            rows.append(.string(view.statusLabel ?? ""))
+            rows.append(view.updatedAt.map(TemplateValue.timestamp) ?? .string(""))
+        }
+        return .table(rows)
     }
+
+    static let listColumns: [TemplateName] = ["ref", "url", "title", "status", "updated"]
 
     static func detail(_ view: PortalIssueView) -> TemplateValue {
         var context: TemplateObject = [
@@ -163,18 +167,20 @@ enum PortalViewModels {
             context["hasTasks"] = .bool(!tasks.isEmpty)
         }
         let messages = view.messages ?? []
-        context["messages"] = .list(messages.map { message in
-            .object([
-                "fromCustomer": .bool(message.role == .customer),
-                "author": .string(message.authorName),
-                "body": .string(message.body),
-                "time": .timestamp(message.createdAt),
-                "timestamp": .isoTimestamp(message.createdAt),
-            ])
-        })
+        var rows = TemplateTable(columns: messageColumns, rowCapacity: messages.count)
+        for message in messages {
+            rows.append(.bool(message.role == .customer))
+            rows.append(.string(message.authorName))
+            rows.append(.string(message.body))
+            rows.append(.timestamp(message.createdAt))
+            rows.append(.isoTimestamp(message.createdAt))
+        }
+        context["messages"] = .table(rows)
         context["hasMessages"] = .bool(!messages.isEmpty)
         return .object(context)
     }
+
+    static let messageColumns: [TemplateName] = ["fromCustomer", "author", "body", "time", "timestamp"]
 
     /// A value as text: lists joined, booleans as Yes/No.
     static func display(_ value: JSONValue) -> String {

@@ -31,6 +31,7 @@ struct PortalIssues: Sendable {
         }
 
         var isEmpty: Bool { rows.isEmpty }
+        var count: Int { rows.count }
 
         /// Each issue of the page, in order, through the customer-safe projection.
         func forEachIssue(_ body: (PortalIssueView) throws -> Void) rethrows {

@@ -110,7 +110,7 @@ struct PortalPages: Sendable {
         // Rows show reference, title, status and time only (`PortalViewModels.listRow`).
         let result = try issues.list(request, for: principal, detail: .summary)
         let projection = CustomerProjection(principal)
-        context["issues"] = .list(result.map { PortalViewModels.listRow($0, links: links) })
+        context["issues"] = PortalViewModels.listRows(result, links: links)
         context["hasIssues"] = .bool(!result.isEmpty)
         context["search"] = .string(request.search ?? "")
         context["filtering"] = .bool(request.search != nil || request.statusLabel != nil)
