@@ -86,22 +86,36 @@ enum PercentDecoding {
 public enum PercentEncoding {
     /// Encodes everything but RFC 3986 unreserved characters.
     public static func queryValue(_ text: String) -> String {
-        // Built as bytes: appending scalars to a String cost ~300 instructions
-        // a character, and a list page encodes its next-page cursor.
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                encoded.append(byte)
-            default:
-                encoded.append(UInt8(ascii: "%"))
-                encoded.append(hexDigits[Int(byte >> 4)])
-                encoded.append(hexDigits[Int(byte & 0xF)])
+        // A list page's next-page cursor is base64url: nothing to encode, so
+        // the text is checked first and returned as it is.
+        var contiguous = text
+        guard !contiguous.withUTF8({ $0.allSatisfy(isUnreserved) }) else { return text }
+        return contiguous.withUTF8 { utf8 in
+            // Built as bytes: appending scalars to a String cost ~300 instructions a character.
+            var encoded: [UInt8] = []
+            encoded.reserveCapacity(utf8.count + 16)
+            for byte in utf8 {
+                if isUnreserved(byte) {
+                    encoded.append(byte)
+                } else {
+                    encoded.append(UInt8(ascii: "%"))
+                    encoded.append(hexDigits[Int(byte >> 4)])
+                    encoded.append(hexDigits[Int(byte & 0xF)])
+                }
             }
+            return String(decoding: encoded, as: UTF8.self)
         }
-        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)

@@ -247,6 +247,10 @@ struct TemplateObject {
         for (name, value) in dictionary { fields.append((TemplateName(name), TemplateValue(value))) }
     }
 
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Where the value of `name` is in this object's storage: valid while the
     /// object is alive and unchanged, which holds for a whole render (see
     /// `TemplateRenderer.lookup`).

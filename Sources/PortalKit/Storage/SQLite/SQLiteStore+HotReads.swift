@@ -267,13 +267,16 @@ extension SQLiteStore {
 
     public func portalThread(issue: IssueID, in workspace: WorkspaceID) throws(StoreError) -> (messages: [Message], tasks: [IssueTask]) {
         try readers.read { connection in
-            let messages = try connection.all(Self.threadMessagesSQL, [.integer(workspace.rawValue), .integer(issue.rawValue)]) { row in
+            // Sized for a usual thread at once: grown from empty, the array was copied four times for ten messages.
+            let messages = try connection.all(Self.threadMessagesSQL, [.integer(workspace.rawValue), .integer(issue.rawValue)],
+                                              expectedCount: 16) { row in
                 Message(id: MessageID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), issueID: IssueID(row.int64(2)),
                         role: MessageRole(rawValue: row.text(3)) ?? .support, body: row.text(4), authorName: row.text(5),
                         authorCustomerID: row.optionalInt64(6).map(CustomerID.init),
                         authorOperatorID: row.optionalInt64(7).map(OperatorID.init), createdAt: row.timestamp(8))
             }
-            let tasks = try connection.all(Self.threadTasksSQL, [.integer(workspace.rawValue), .integer(issue.rawValue)]) { row in
+            let tasks = try connection.all(Self.threadTasksSQL, [.integer(workspace.rawValue), .integer(issue.rawValue)],
+                                           expectedCount: 4) { row in
                 IssueTask(id: TaskID(row.int64(0)), workspaceID: WorkspaceID(row.int64(1)), issueID: IssueID(row.int64(2)),
                           title: row.text(3), status: row.text(4), position: row.int(5), createdAt: row.timestamp(6),
                           updatedAt: row.timestamp(7))
