@@ -59,9 +59,10 @@ struct FormInputTests {
             #expect(input[TemplateName(other)] == nil)
         }
         #expect(text(input, "step") == step)
-        guard case .list(let options)? = input["options"] else { Issue.record("no options"); return }
-        let selected = try options.map { try fields($0) }.map { (text($0, "value"), flag($0, "selected")) }
-        #expect(selected.map(\.0) == ["a", "b"])
-        #expect(selected.map(\.1) == [false, true])
+        guard case .table(let options)? = input["options"] else { Issue.record("no options"); return }
+        let values = (0..<options.rowCount).map { options[row: $0, "value"] }
+        let selected = (0..<options.rowCount).map { options[row: $0, "selected"] }
+        #expect(values.map { value -> String? in if case .string(let text)? = value { text } else { nil } } == ["a", "b"])
+        #expect(selected.map { value -> Bool? in if case .bool(let flag)? = value { flag } else { nil } } == [false, true])
     }
 }

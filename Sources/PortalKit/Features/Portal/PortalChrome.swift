@@ -157,8 +157,11 @@ enum PortalViewModels {
             "status": .string(view.statusLabel ?? ""),
             "hasStatus": .bool(view.statusLabel != nil),
         ]
-        var facts: [TemplateValue] = []
-        func fact(_ label: String, _ value: TemplateValue) { facts.append(.object(["label": .string(label), "value": value])) }
+        var facts = TemplateTable(columns: factColumns, rowCapacity: 8 + view.customFields.count)
+        func fact(_ label: String, _ value: TemplateValue) {
+            facts.append(.string(label))
+            facts.append(value)
+        }
         if let priority = view.priority { fact("Priority", .string(priority)) }
         if let requester = view.requesterName { fact("Requester", .string(requester)) }
         if let company = view.companyName { fact("Company", .string(company)) }
@@ -166,10 +169,15 @@ enum PortalViewModels {
         for field in view.customFields { fact(field.label, .string(display(field.value))) }
         if let created = view.createdAt { fact("Opened", .timestamp(created)) }
         if let updated = view.updatedAt { fact("Last update", .timestamp(updated)) }
-        context["facts"] = .list(facts)
-        context["hasFacts"] = .bool(!facts.isEmpty)
+        context["facts"] = .table(facts)
+        context["hasFacts"] = .bool(facts.rowCount > 0)
         if let tasks = view.tasks {
-            context["tasks"] = .list(tasks.map { .object(["title": .string($0.title), "status": .string($0.statusLabel)]) })
+            var rows = TemplateTable(columns: taskColumns, rowCapacity: tasks.count)
+            for task in tasks {
+                rows.append(.string(task.title))
+                rows.append(.string(task.statusLabel))
+            }
+            context["tasks"] = .table(rows)
             context["hasTasks"] = .bool(!tasks.isEmpty)
         }
         let messages = view.messages ?? []
@@ -187,6 +195,10 @@ enum PortalViewModels {
     }
 
     static let messageColumns: [TemplateName] = ["fromCustomer", "author", "body", "time", "timestamp"]
+    static let factColumns: [TemplateName] = ["label", "value"]
+    static let taskColumns: [TemplateName] = ["title", "status"]
+    static let optionColumns: [TemplateName] = ["value", "selected"]
+    static let statusFilterColumns: [TemplateName] = ["label", "selected"]
 
     /// A value as text: lists joined, booleans as Yes/No.
     static func display(_ value: JSONValue) -> String {
@@ -226,7 +238,12 @@ enum PortalViewModels {
         if error != nil { fields.append(("errorId", .string(id + "-error"))) }
         fields.append(("value", .string(selected.first ?? "")))
         fields.append(("checked", .bool(value == .bool(true))))
-        fields.append(("options", .list(options.map { .object(["value": .string($0), "selected": .bool(selected.contains($0))]) })))
+        var optionRows = TemplateTable(columns: optionColumns, rowCapacity: options.count)
+        for option in options {
+            optionRows.append(.string(option))
+            optionRows.append(.bool(selected.contains(option)))
+        }
+        fields.append(("options", .table(optionRows)))
         switch type {
         case .textarea: fields.append(("isTextarea", true))
         case .select: fields.append(("isSelect", true))

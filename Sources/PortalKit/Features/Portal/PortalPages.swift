@@ -114,10 +114,13 @@ struct PortalPages: Sendable {
         context["hasIssues"] = .bool(!result.isEmpty)
         context["search"] = .string(request.search ?? "")
         context["filtering"] = .bool(request.search != nil || request.statusLabel != nil)
-        context["statusFilters"] = .list(projection.statusFilters.map { filter in
-            .object(["label": .string(filter.label),
-                     "selected": .bool(filter.label.lowercased() == request.statusLabel?.lowercased())])
-        })
+        var statusFilters = TemplateTable(columns: PortalViewModels.statusFilterColumns, rowCapacity: projection.statusFilters.count)
+        let selectedStatus = request.statusLabel?.lowercased()
+        for filter in projection.statusFilters {
+            statusFilters.append(.string(filter.label))
+            statusFilters.append(.bool(filter.label.lowercased() == selectedStatus))
+        }
+        context["statusFilters"] = .table(statusFilters)
         context["showStatus"] = .bool(principal.settings.isVisible("status"))
         context["showUpdated"] = .bool(principal.settings.isVisible("updatedAt"))
         if let cursor = result.nextCursor {
