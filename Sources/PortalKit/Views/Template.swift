@@ -434,6 +434,7 @@ struct TemplateRenderer: ~Copyable {
 
     init(program: TemplateProgram) {
         self.program = program
+        stack.reserveCapacity(16)  // deeper than any page nests
     }
 
     /// Ends the renderer and hands its page over, uncopied.
