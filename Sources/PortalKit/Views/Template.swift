@@ -223,7 +223,7 @@ struct TemplateTable {
     var isComplete: Bool { cells.count % columns.count == 0 }
 
     /// The value of `name` in row `row`, for code (templates read tables in place).
-    subscript(row row: Int, name: TemplateName) -> TemplateValue? {
+    subscript(row row: Int, _ name: TemplateName) -> TemplateValue? {
         guard row >= 0, row < rowCount, let column = columns.firstIndex(of: name) else { return nil }
         return cells[row * columns.count + column]
     }
