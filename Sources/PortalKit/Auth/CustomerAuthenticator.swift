@@ -8,12 +8,17 @@ struct CustomerAuthenticator: Sendable {
     let store: any PortalStore
     let environment: DeploymentEnvironment
     let policy: SessionPolicy
+    let tokens: SessionTokenDerivations
 
     func authenticate(_ request: Request, tenant: PortalTenant, now: Timestamp) throws -> CustomerPrincipal {
         if let token = request.cookie(Self.cookieName) {
-            guard SessionToken.isWellFormed(token),
-                  let (session, customer) = try store.portalSession(tokenHash: SessionToken.hash(token), in: tenant.workspace.id)
-            else { throw Self.signedOut(clearCookie: true) }
+            guard SessionToken.isWellFormed(token) else { throw Self.signedOut(clearCookie: true) }
+            let remembered = tokens.derived(token)
+            let derived = remembered ?? SessionTokenDerivations.Derived(token)
+            guard let (session, customer) = try store.portalSession(tokenHash: derived.hash, in: tenant.workspace.id) else {
+                throw Self.signedOut(clearCookie: true)
+            }
+            if remembered == nil { tokens.remember(token, derived) }
             switch policy.check(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt,
                                 revokedAt: session.revokedAt, now: now) {
             case .expired:
@@ -21,7 +26,7 @@ struct CustomerAuthenticator: Sendable {
             case .valid(let refresh):
                 // Sliding expiry without a write per request: at most once a minute.
                 if refresh { try store.touchPortalSession(id: session.id, in: tenant.workspace.id, at: now) }
-                return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, token: token))
+                return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, csrfToken: derived.csrfToken))
             }
         }
         if environment != .production, let header = request.header(Self.developmentHeaderName) {
