@@ -18,7 +18,6 @@ struct CustomerAuthenticator: Sendable {
             guard let (session, customer) = try store.portalSession(tokenHash: derived.hash, in: tenant.workspace.id) else {
                 throw Self.signedOut(clearCookie: true)
             }
-            if remembered == nil { tokens.remember(token, derived) }
             switch policy.check(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt,
                                 revokedAt: session.revokedAt, now: now) {
             case .expired:
@@ -26,6 +25,9 @@ struct CustomerAuthenticator: Sendable {
             case .valid(let refresh):
                 // Sliding expiry without a write per request: at most once a minute.
                 if refresh { try store.touchPortalSession(id: session.id, in: tenant.workspace.id, at: now) }
+                // Remembered for sessions that hold only: a revoked or expired
+                // session's token is not kept in memory.
+                if remembered == nil { tokens.remember(token, derived) }
                 return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, csrfToken: derived.csrfToken))
             }
         }

@@ -89,7 +89,7 @@ public enum PercentEncoding {
         // A list page's next-page cursor is base64url: nothing to encode, so
         // the text is checked first and returned as it is.
         var contiguous = text
-        guard !contiguous.withUTF8({ $0.allSatisfy(isUnreserved) }) else { return text }
+        if contiguous.withUTF8({ $0.allSatisfy(isUnreserved) }) { return text }
         return contiguous.withUTF8 { utf8 in
             // Built as bytes: appending scalars to a String cost ~300 instructions a character.
             var encoded: [UInt8] = []

@@ -200,6 +200,9 @@ enum TemplatePathPrefix: Sendable {
 /// an issue's messages. A row of a `.list` is an object with an array of
 /// its own, and a page of rows made and freed as many arrays (~300
 /// instructions a row); a table's rows share one array and their names.
+///
+/// Rows are added whole (`appendRow`), so a cell cannot land in another
+/// column. Inside a row, `{{.}}` names nothing: a row is not a value.
 struct TemplateTable {
     let columns: [TemplateName]
     /// Row after row, each in the order of `columns`.
@@ -213,14 +216,23 @@ struct TemplateTable {
 
     var rowCount: Int { cells.count / columns.count }
 
-    /// Adds the next cell: a row is `columns.count` cells, in their order.
-    @inline(__always)
-    mutating func append(_ cell: TemplateValue) {
-        cells.append(cell)
+    /// Adds a row to a table of two columns.
+    mutating func appendRow(_ first: TemplateValue, _ second: TemplateValue) {
+        precondition(columns.count == 2, "a row of 2 cells in a table of \(columns.count) columns")
+        cells.append(first)
+        cells.append(second)
     }
 
-    /// Whether every row has all its cells.
-    var isComplete: Bool { cells.count % columns.count == 0 }
+    /// Adds a row to a table of five columns.
+    mutating func appendRow(_ first: TemplateValue, _ second: TemplateValue, _ third: TemplateValue,
+                            _ fourth: TemplateValue, _ fifth: TemplateValue) {
+        precondition(columns.count == 5, "a row of 5 cells in a table of \(columns.count) columns")
+        cells.append(first)
+        cells.append(second)
+        cells.append(third)
+        cells.append(fourth)
+        cells.append(fifth)
+    }
 
     /// The value of `name` in row `row`, for code (templates read tables in place).
     subscript(row row: Int, _ name: TemplateName) -> TemplateValue? {
@@ -247,13 +259,16 @@ struct TemplateObject {
         for (name, value) in dictionary { fields.append((TemplateName(name), TemplateValue(value))) }
     }
 
-    mutating func reserveCapacity(_ count: Int) {
+    /// An empty object with room for `count` names.
+    init(capacity count: Int) {
+        fields = []
         fields.reserveCapacity(count)
     }
 
-    /// Where the value of `name` is in this object's storage: valid while the
-    /// object is alive and unchanged, which holds for a whole render (see
-    /// `TemplateRenderer.lookup`).
+    /// Where the value of `name` is in this object's storage. The address
+    /// outlives the closure it was taken in: an array's elements stay where
+    /// they are while the array is alive and unchanged, and a render holds
+    /// its whole context unchanged until it ends (see `TemplateRenderer`).
     @inline(__always)
     func location(of name: TemplateName) -> UnsafePointer<TemplateValue>? {
         fields.withUnsafeBufferPointer { fields in
@@ -410,6 +425,8 @@ struct TemplateRenderer: ~Copyable {
         /// The row's names; none for a value.
         let names: UnsafeBufferPointer<TemplateName>
 
+        var isRow: Bool { names.baseAddress != nil }
+
         init(_ value: UnsafePointer<TemplateValue>) {
             self.value = value
             names = UnsafeBufferPointer(start: nil, count: 0)
@@ -423,7 +440,7 @@ struct TemplateRenderer: ~Copyable {
         /// Where `name` is in this frame.
         @inline(__always)
         func location(of name: TemplateName) -> UnsafePointer<TemplateValue>? {
-            guard names.baseAddress != nil else {
+            guard isRow else {
                 guard case .object(let object) = value.pointee else { return nil }
                 return object.location(of: name)
             }
@@ -495,7 +512,6 @@ struct TemplateRenderer: ~Copyable {
                             }
                         }
                     case .table(let table):
-                        assert(table.isComplete, "a table row is missing cells")
                         table.columns.withUnsafeBufferPointer { names in
                             table.cells.withUnsafeBufferPointer { cells in
                                 for row in 0..<table.rowCount {
@@ -522,7 +538,7 @@ struct TemplateRenderer: ~Copyable {
     /// that has the path's first name, then each further name in the value
     /// found. Nil when there is none.
     private func lookup(_ path: TemplateProgram.Path, _ code: Code) -> UnsafePointer<TemplateValue>? {
-        if path.count == 0 { return stack.last.flatMap { $0.names.baseAddress == nil ? $0.value : nil } }
+        if path.count == 0 { return stack.last.flatMap { $0.isRow ? nil : $0.value } }
         let first = code.names[Int(path.start)]
         var found: UnsafePointer<TemplateValue>?
         stack.withUnsafeBufferPointer { stack in

@@ -101,6 +101,7 @@ final class LongNames: Sendable {
         let key = Array(bytes)
         return table.withLock { table in
             if let number = table.numbers[key] { return number }
+            assert(table.texts.count < 10_000, "long template names made from data, not code: the table only grows")
             let number = UInt64(table.texts.count)
             table.numbers[key] = number
             table.texts.append(String(decoding: key, as: UTF8.self))

@@ -44,7 +44,9 @@ public struct Views: Sendable {
 
     /// Renders a template with a context of dictionaries, arrays and scalars.
     /// Templates test `has…` booleans rather than strings: a missing key is
-    /// looked up in the enclosing contexts, as Mustache does.
+    /// looked up in the enclosing contexts, as Mustache does. Keys are names
+    /// written in code, never data (a long one is numbered for the life of
+    /// the process: see `TemplateName`).
     public func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
         render(template, TemplateObject(context))
     }

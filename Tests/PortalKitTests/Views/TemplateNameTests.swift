@@ -60,7 +60,7 @@ struct TemplateNameTests {
         ("footerSections", "footerSectionz"),
         ("hasPreviewCustomer", "hasPreviewCustomeR"),
         (String(repeating: "y", count: 256), String(repeating: "y", count: 255) + "z"),
-        // The length is capped at 255 in the word: longer names fall back to their text.
+        // The length is capped at 255 in the word: longer names differ by their numbers.
         (String(repeating: "q", count: 300), String(repeating: "q", count: 301)),
     ])
     func samePrefixDifferentNames(_ first: String, _ second: String) {

@@ -19,14 +19,12 @@ struct PortalChrome {
     }
 
     var context: TemplateObject {
-        var context: TemplateObject = [
-            "brand": tenant.brand.context,
-            "urls": .object(["home": .string(links.home), "newIssue": .string(links.newIssue)]),
-            "readOnly": .bool(preview != nil),
-        ]
         // Room for the chrome's names and a page's (the list page adds the most):
         // grown one name at a time, the array was copied three times a page.
-        context.reserveCapacity(24)
+        var context = TemplateObject(capacity: 24)
+        context["brand"] = tenant.brand.context
+        context["urls"] = .object(["home": .string(links.home), "newIssue": .string(links.newIssue)])
+        context["readOnly"] = .bool(preview != nil)
         if let principal {
             context["customer"] = .object([
                 "name": .string(principal.displayName),
@@ -137,11 +135,8 @@ enum PortalViewModels {
     static func listRows(_ result: PortalIssues.ListResult, links: PortalLinks) -> TemplateValue {
         var rows = TemplateTable(columns: listColumns, rowCapacity: result.count)
         result.forEachIssue { view in
-            rows.append(.string(view.ref))
-            rows.append(links.issueLink(view.ref))
-            rows.append(.string(view.title ?? view.ref))
-            rows.append(.string(view.statusLabel ?? ""))
-            rows.append(view.updatedAt.map(TemplateValue.timestamp) ?? .string(""))
+            rows.appendRow(.string(view.ref), links.issueLink(view.ref), .string(view.title ?? view.ref),
+                           .string(view.statusLabel ?? ""), view.updatedAt.map(TemplateValue.timestamp) ?? .string(""))
         }
         return .table(rows)
     }
@@ -158,10 +153,7 @@ enum PortalViewModels {
             "hasStatus": .bool(view.statusLabel != nil),
         ]
         var facts = TemplateTable(columns: factColumns, rowCapacity: 8 + view.customFields.count)
-        func fact(_ label: String, _ value: TemplateValue) {
-            facts.append(.string(label))
-            facts.append(value)
-        }
+        func fact(_ label: String, _ value: TemplateValue) { facts.appendRow(.string(label), value) }
         if let priority = view.priority { fact("Priority", .string(priority)) }
         if let requester = view.requesterName { fact("Requester", .string(requester)) }
         if let company = view.companyName { fact("Company", .string(company)) }
@@ -173,21 +165,15 @@ enum PortalViewModels {
         context["hasFacts"] = .bool(facts.rowCount > 0)
         if let tasks = view.tasks {
             var rows = TemplateTable(columns: taskColumns, rowCapacity: tasks.count)
-            for task in tasks {
-                rows.append(.string(task.title))
-                rows.append(.string(task.statusLabel))
-            }
+            for task in tasks { rows.appendRow(.string(task.title), .string(task.statusLabel)) }
             context["tasks"] = .table(rows)
             context["hasTasks"] = .bool(!tasks.isEmpty)
         }
         let messages = view.messages ?? []
         var rows = TemplateTable(columns: messageColumns, rowCapacity: messages.count)
         for message in messages {
-            rows.append(.bool(message.role == .customer))
-            rows.append(.string(message.authorName))
-            rows.append(.string(message.body))
-            rows.append(.timestamp(message.createdAt))
-            rows.append(.isoTimestamp(message.createdAt))
+            rows.appendRow(.bool(message.role == .customer), .string(message.authorName), .string(message.body),
+                           .timestamp(message.createdAt), .isoTimestamp(message.createdAt))
         }
         context["messages"] = .table(rows)
         context["hasMessages"] = .bool(!messages.isEmpty)
@@ -239,10 +225,7 @@ enum PortalViewModels {
         fields.append(("value", .string(selected.first ?? "")))
         fields.append(("checked", .bool(value == .bool(true))))
         var optionRows = TemplateTable(columns: optionColumns, rowCapacity: options.count)
-        for option in options {
-            optionRows.append(.string(option))
-            optionRows.append(.bool(selected.contains(option)))
-        }
+        for option in options { optionRows.appendRow(.string(option), .bool(selected.contains(option))) }
         fields.append(("options", .table(optionRows)))
         switch type {
         case .textarea: fields.append(("isTextarea", true))

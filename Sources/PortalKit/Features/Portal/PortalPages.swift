@@ -107,7 +107,7 @@ struct PortalPages: Sendable {
         var context = chrome(principal, links: links, preview: preview)
         guard principal.access != .none else { return pages.render(.ok, "portal-no-access", context, brand: principal.tenant.brand) }
         let request = try PortalIssues.listRequest(query, principal: principal)
-        // Rows show reference, title, status and time only (`PortalViewModels.listRow`).
+        // Rows show reference, title, status and time only (`PortalViewModels.listRows`).
         let result = try issues.list(request, for: principal, detail: .summary)
         let projection = CustomerProjection(principal)
         context["issues"] = PortalViewModels.listRows(result, links: links)
@@ -117,8 +117,7 @@ struct PortalPages: Sendable {
         var statusFilters = TemplateTable(columns: PortalViewModels.statusFilterColumns, rowCapacity: projection.statusFilters.count)
         let selectedStatus = request.statusLabel?.lowercased()
         for filter in projection.statusFilters {
-            statusFilters.append(.string(filter.label))
-            statusFilters.append(.bool(filter.label.lowercased() == selectedStatus))
+            statusFilters.appendRow(.string(filter.label), .bool(filter.label.lowercased() == selectedStatus))
         }
         context["statusFilters"] = .table(statusFilters)
         context["showStatus"] = .bool(principal.settings.isVisible("status"))
