@@ -43,8 +43,7 @@ public final class PortalApplication: Sendable {
         self.pages = pages
         tenants = TenantDirectory(store: store)
         accountAuthenticator = AccountAuthenticator(store: store, tenants: tenants, policy: sessionPolicy)
-        customerAuthenticator = CustomerAuthenticator(store: store, environment: configuration.environment, policy: sessionPolicy,
-                                                      tokens: SessionTokenDerivations())
+        customerAuthenticator = CustomerAuthenticator(store: store, environment: configuration.environment, policy: sessionPolicy)
         let mailSender = MailSender(store: store, server: configuration.runMailSender ? configuration.smtp : nil,
                                     from: configuration.mailFrom, clock: clock, logger: logger)
         self.mailSender = mailSender

@@ -8,16 +8,12 @@ struct CustomerAuthenticator: Sendable {
     let store: any PortalStore
     let environment: DeploymentEnvironment
     let policy: SessionPolicy
-    let tokens: SessionTokenDerivations
 
     func authenticate(_ request: Request, tenant: PortalTenant, now: Timestamp) throws -> CustomerPrincipal {
         if let token = request.cookie(Self.cookieName) {
-            guard SessionToken.isWellFormed(token) else { throw Self.signedOut(clearCookie: true) }
-            let remembered = tokens.derived(token)
-            let derived = remembered ?? SessionTokenDerivations.Derived(token)
-            guard let (session, customer) = try store.portalSession(tokenHash: derived.hash, in: tenant.workspace.id) else {
-                throw Self.signedOut(clearCookie: true)
-            }
+            guard SessionToken.isWellFormed(token),
+                  let (session, customer) = try store.portalSession(tokenHash: SessionToken.hash(token), in: tenant.workspace.id)
+            else { throw Self.signedOut(clearCookie: true) }
             switch policy.check(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt,
                                 revokedAt: session.revokedAt, now: now) {
             case .expired:
@@ -25,10 +21,7 @@ struct CustomerAuthenticator: Sendable {
             case .valid(let refresh):
                 // Sliding expiry without a write per request: at most once a minute.
                 if refresh { try store.touchPortalSession(id: session.id, in: tenant.workspace.id, at: now) }
-                // Remembered for sessions that hold only: a revoked or expired
-                // session's token is not kept in memory.
-                if remembered == nil { tokens.remember(token, derived) }
-                return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, csrfToken: derived.csrfToken))
+                return CustomerPrincipal(tenant: tenant, customer: customer, credential: .session(session, token: token))
             }
         }
         if environment != .production, let header = request.header(Self.developmentHeaderName) {

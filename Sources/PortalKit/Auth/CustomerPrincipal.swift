@@ -8,9 +8,9 @@ public struct CustomerPrincipal: Sendable {
     public let credential: Credential
 
     public enum Credential: Sendable {
-        /// A signed-in session, and the CSRF token derived from its cookie's
-        /// token, which form posts must carry.
-        case session(PortalSession, csrfToken: String)
+        /// A signed-in session (with its cookie token); form posts must carry
+        /// the CSRF token derived from it.
+        case session(PortalSession, token: String)
         /// `X-Woes-Portal-Dev-Session` (never in production). A header a browser
         /// cannot send cross-site, so no CSRF token is needed.
         case developmentHeader
@@ -38,8 +38,9 @@ public struct CustomerPrincipal: Sendable {
         }
     }
 
+    /// Derived when a page or a check needs it, not on every request.
     public var csrfToken: String? {
-        if case .session(_, let csrfToken) = credential { return csrfToken }
+        if case .session(_, let token) = credential { return SessionToken.csrfToken(for: token) }
         return nil
     }
 

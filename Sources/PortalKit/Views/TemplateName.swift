@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A name in a template context (`issue`, `hasNextPage`) as two words, made
 /// when the name is made.
 ///
@@ -95,7 +93,7 @@ final class LongNames: Sendable {
         var texts: [String] = []
     }
 
-    private let table = Mutex(Table())
+    private let table = SpinningLock(Table())
 
     func number(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let key = Array(bytes)
