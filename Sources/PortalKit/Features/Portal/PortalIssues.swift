@@ -19,7 +19,7 @@ struct PortalIssues: Sendable {
     /// A page of issues, projected one at a time as the answer is written:
     /// no array of views is built and torn down per request.
     struct ListResult {
-        /// Rows leave only through the projection (`forEachIssue`, `map`).
+        /// Rows leave only through the projection (`forEachIssue`).
         private let rows: [PortalIssueRow]
         private let projection: CustomerProjection
         var nextCursor: String?
@@ -36,13 +36,6 @@ struct PortalIssues: Sendable {
         /// Each issue of the page, in order, through the customer-safe projection.
         func forEachIssue(_ body: (PortalIssueView) throws -> Void) rethrows {
             for index in rows.indices { try body(projection.issue(rows[index])) }
-        }
-
-        func map<T>(_ transform: (PortalIssueView) throws -> T) rethrows -> [T] {
-            var mapped: [T] = []
-            mapped.reserveCapacity(rows.count)
-            try forEachIssue { mapped.append(try transform($0)) }
-            return mapped
         }
     }
 

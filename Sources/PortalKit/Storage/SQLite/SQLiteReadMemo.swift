@@ -59,6 +59,20 @@ final class SQLiteReadMemo {
         isCurrent = false
     }
 
+    /// The workspace revision for `key` (see `answer`).
+    func revision(_ key: RevisionKey, _ read: () throws(StoreError) -> WorkspaceRevision?)
+        throws(StoreError) -> WorkspaceRevision?
+    {
+        try answer(revisions, key, read)
+    }
+
+    /// The session and its customer for `key` (see `answer`).
+    func portalSession(_ key: PortalSessionKey, _ read: () throws(StoreError) -> (PortalSession, Customer)?)
+        throws(StoreError) -> (PortalSession, Customer)?
+    {
+        try answer(portalSessions, key, read)
+    }
+
     /// The remembered answer for `key`, or `read`'s, remembered when found.
     /// A lookup that finds nothing is not remembered (so made-up cookies or
     /// hosts cannot fill the table), and neither is anything outside a

@@ -17,7 +17,7 @@ extension SQLiteStore {
 
     public func workspaceRevision(slug: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.memo.answer(connection.memo.revisions, .slug(slug)) { () throws(StoreError) in
+            try connection.memo.revision(.slug(slug)) { () throws(StoreError) in
                 try connection.first(Self.revisionBySlugSQL, [.text(slug)]) { Self.workspaceRevision($0, offset: 0) }
             }
         }
@@ -25,7 +25,7 @@ extension SQLiteStore {
 
     public func workspaceRevision(id: WorkspaceID) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.memo.answer(connection.memo.revisions, .workspace(id)) { () throws(StoreError) in
+            try connection.memo.revision(.workspace(id)) { () throws(StoreError) in
                 try connection.first(Self.revisionByIDSQL, [.integer(id.rawValue)]) { Self.workspaceRevision($0, offset: 0) }
             }
         }
@@ -33,7 +33,7 @@ extension SQLiteStore {
 
     public func workspaceRevision(customDomain hostname: String) throws(StoreError) -> WorkspaceRevision? {
         try readers.read { connection in
-            try connection.memo.answer(connection.memo.revisions, .customDomain(hostname)) { () throws(StoreError) in
+            try connection.memo.revision(.customDomain(hostname)) { () throws(StoreError) in
                 try connection.first(Self.revisionByCustomDomainSQL, [.text(hostname)]) { Self.workspaceRevision($0, offset: 0) }
             }
         }
@@ -143,7 +143,7 @@ extension SQLiteStore {
     public func portalSession(tokenHash: [UInt8], in workspace: WorkspaceID) throws(StoreError) -> (PortalSession, Customer)? {
         try readers.read { connection in
             let key = SQLiteReadMemo.PortalSessionKey(tokenHash: tokenHash, workspace: workspace)
-            return try connection.memo.answer(connection.memo.portalSessions, key) { () throws(StoreError) in
+            return try connection.memo.portalSession(key) { () throws(StoreError) in
                 try connection.first(Self.portalSessionSQL, [.blob(tokenHash), .integer(workspace.rawValue)]) { row in
                     let session = PortalSession(
                         id: row.int64(0), workspaceID: WorkspaceID(row.int64(1)), customerID: CustomerID(row.int64(2)),
