@@ -33,7 +33,8 @@ enum WorkerMain {
             ? ResponseSlots(count: configuration.concurrency) : nil
         let store: SQLiteStore
         do {
-            var storeOptions = SQLiteStore.Options(maximumReaders: configuration.databaseReaders)
+            var storeOptions = SQLiteStore.Options(maximumReaders: configuration.databaseReaders,
+                                                   answerBytesPerReader: configuration.answerMemoKilobytes * 1024)
             if let responseSlots { storeOptions.whileWaitingForWriter = { sleep in responseSlots.lending(while: sleep) } }
             store = try SQLiteStore(path: configuration.databasePath, options: storeOptions)
             if configuration.migrateOnStart {

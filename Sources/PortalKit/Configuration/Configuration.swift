@@ -42,6 +42,9 @@ public struct Configuration: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// `PORTAL_DB_READERS`: SQLite reader connections shared by the threads.
     public var databaseReaders: Int
+    /// `PORTAL_ANSWER_MEMO_KB`: KiB of customers' answers each read connection
+    /// keeps while the database is unchanged; 0 keeps none.
+    public var answerMemoKilobytes: Int
     /// `PORTAL_MIGRATE`: `1` to run pending migrations when the worker starts.
     public var migrateOnStart: Bool
     /// `PORTAL_LOG_LEVEL`: trace, debug, info, notice, warning, error, critical.
@@ -71,6 +74,7 @@ public struct Configuration: Sendable, Equatable {
         runMailSender: Bool = true,
         maxBodyBytes: Int = 256 * 1024,
         databaseReaders: Int = 4,
+        answerMemoKilobytes: Int = 256,
         migrateOnStart: Bool = false,
         logLevel: Logger.Level = .info,
         shutdownGraceSeconds: Double = 10,
@@ -93,6 +97,7 @@ public struct Configuration: Sendable, Equatable {
         self.runMailSender = runMailSender
         self.maxBodyBytes = maxBodyBytes
         self.databaseReaders = databaseReaders
+        self.answerMemoKilobytes = answerMemoKilobytes
         self.migrateOnStart = migrateOnStart
         self.logLevel = logLevel
         self.shutdownGraceSeconds = shutdownGraceSeconds
@@ -188,6 +193,7 @@ public struct Configuration: Sendable, Equatable {
         if let number = integer("PORTAL_CONCURRENCY", 0...4096) { concurrency = number }
         if let number = integer("PORTAL_MAX_BODY_BYTES", 1024...(64 << 20)) { maxBodyBytes = number }
         if let number = integer("PORTAL_DB_READERS", 1...256) { databaseReaders = number }
+        if let number = integer("PORTAL_ANSWER_MEMO_KB", 0...(64 * 1024)) { answerMemoKilobytes = number }
         if let number = integer("PORTAL_SHUTDOWN_GRACE", 0...600) { shutdownGraceSeconds = Double(number) }
         if let number = integer("PORTAL_ACCESS_LOG_DELAY_MS", 0...1000) { accessLogDelayMilliseconds = number }
 

@@ -20,6 +20,12 @@ public struct Response: Sendable {
     // Built once: a literal checks every value's characters on each answer.
     private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
 
+    /// A JSON answer already written (`JSONWriter.bytes`), such as one a
+    /// store remembered (`SnapshotAnswerStore`).
+    public static func json(_ status: HTTPResponse.Status = .ok, written bytes: [UInt8]) -> Response {
+        Response(status: status, headerFields: jsonHeaders, body: ResponseBody(bytes))
+    }
+
     /// A JSON answer written by `body`.
     public static func json(_ status: HTTPResponse.Status = .ok, _ body: (inout JSONWriter) -> Void) -> Response {
         // Room for a full list page up front: growing 1 KB → 16 KB copied it four times.

@@ -6,7 +6,8 @@
 /// are the entry points that *find* the workspace: by slug or host, and by the
 /// hash of a credential.
 public protocol PortalStore: WorkspaceStore, OperatorStore, APIKeyStore, CompanyStore, CustomerStore, IssueStore,
-    AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, MailStore, SignInStore, Sendable
+    AuditStore, SessionStore, PortalSettingsStore, PortalIssueStore, MailStore, SignInStore, SnapshotAnswerStore,
+    Sendable
 {
     /// Runs `body` so that the store's hot-path reads on this thread (tenant,
     /// credentials, portal issues and threads) see one state of the database,

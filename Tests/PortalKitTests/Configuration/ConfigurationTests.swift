@@ -21,7 +21,7 @@ struct ConfigurationTests {
             "PORTAL_THREADS": "12", "PORTAL_APP_HOST": "App.Example.NET", "PORTAL_BASE_DOMAIN": "portal.example.net",
             "PORTAL_MAX_BODY_BYTES": "4096", "PORTAL_DB_READERS": "3", "PORTAL_MIGRATE": "1", "PORTAL_LOG_LEVEL": "warning",
             "PORTAL_SOCKET_MODE": "600", "PORTAL_SOCKET_GROUP": "www-data", "PORTAL_SHUTDOWN_GRACE": "3",
-            "PORTAL_ACCESS_LOG_DELAY_MS": "0",
+            "PORTAL_ACCESS_LOG_DELAY_MS": "0", "PORTAL_ANSWER_MEMO_KB": "0",
         ])
         #expect(configuration.environment == .production)
         #expect(configuration.databasePath == "/srv/p.sqlite")
@@ -30,6 +30,7 @@ struct ConfigurationTests {
         #expect(configuration.appHost == "app.example.net")
         #expect(configuration.maxBodyBytes == 4096)
         #expect(configuration.databaseReaders == 3)
+        #expect(configuration.answerMemoKilobytes == 0)
         #expect(configuration.migrateOnStart)
         #expect(configuration.logLevel == .warning)
         #expect(configuration.socketMode == 0o600)

@@ -73,6 +73,65 @@ struct ReadMemoTests {
         #expect(memo.revisions.count == 1)
     }
 
+    // MARK: Customers' answers
+
+    private func key(customer: Int64 = 1, _ question: String = "page 1") -> SnapshotAnswerKey {
+        SnapshotAnswerKey(workspace: WorkspaceID(1), customer: CustomerID(customer), question: question)
+    }
+
+    @Test("an answer is kept for its customer and question at one version, and dropped with the version")
+    func keepsAnswersWithinAVersion() throws {
+        let memo = SQLiteReadMemo(answerBytes: 4096)
+        memo.begin(dataVersion: 7)
+        guard case .missing(let ticket?) = memo.answer(key()) else { Issue.record("expected a ticket"); return }
+        memo.remember([1, 2, 3], for: key(), ticket: ticket)
+        guard case .remembered(let bytes) = memo.answer(key()) else { Issue.record("expected the answer"); return }
+        #expect(bytes == [1, 2, 3])
+        guard case .missing = memo.answer(key(customer: 2)) else { Issue.record("another customer's answer"); return }
+        guard case .missing = memo.answer(key("page 2")) else { Issue.record("another question's answer"); return }
+        memo.end()
+        memo.begin(dataVersion: 8)
+        guard case .missing = memo.answer(key()) else { Issue.record("an answer of the old version"); return }
+        #expect(memo.answers.count == 0)
+    }
+
+    @Test("an answer made in a transaction that has ended, or outside one, is not kept")
+    func keepsOnlyAnswersOfTheOpenTransaction() throws {
+        let memo = SQLiteReadMemo(answerBytes: 4096)
+        guard case .missing(nil) = memo.answer(key()) else { Issue.record("no transaction: no ticket"); return }
+        memo.begin(dataVersion: 7)
+        guard case .missing(let ticket?) = memo.answer(key()) else { Issue.record("expected a ticket"); return }
+        memo.end()
+        memo.remember([1], for: key(), ticket: ticket)
+        memo.begin(dataVersion: 7)
+        memo.remember([1], for: key(), ticket: ticket)
+        #expect(memo.answers.count == 0, "the write that ended the transaction may have changed what the answer read")
+    }
+
+    @Test("answers stay within the budget: none without one, none larger than a quarter of it, and a full table starts over")
+    func boundedAnswers() throws {
+        let none = SQLiteReadMemo()
+        none.begin(dataVersion: 1)
+        guard case .missing(nil) = none.answer(key()) else { Issue.record("no budget: no ticket"); return }
+
+        let memo = SQLiteReadMemo(answerBytes: 1000)
+        memo.begin(dataVersion: 1)
+        memo.remember(Array(repeating: 0, count: 251), for: key("large"), ticket: ticket(memo))
+        #expect(memo.answers.count == 0)
+        for page in 0..<4 { memo.remember(Array(repeating: 0, count: 250), for: key("page \(page)"), ticket: ticket(memo)) }
+        #expect(memo.answers.count == 4)
+        #expect(memo.answers.byteCount == 1000)
+        memo.remember([0], for: key("one more"), ticket: ticket(memo))
+        #expect(memo.answers.count == 1)
+        #expect(memo.answers.byteCount == 1)
+    }
+
+    private func ticket(_ memo: SQLiteReadMemo) -> UInt64 {
+        if case .missing(let ticket?) = memo.answer(key("no such question")) { return ticket }
+        Issue.record("expected a ticket")
+        return 0
+    }
+
     // MARK: Through the store, on a real file
 
     private struct Fixture {
@@ -128,5 +187,52 @@ struct ReadMemoTests {
             try db.execute(sql: "DELETE FROM portal_session WHERE id = ?", arguments: [t.session.id])
         }
         #expect(try t.lookUp().1 == nil, "a deleted session is gone at once")
+    }
+
+    /// Writes an answer through the store inside a request's snapshot,
+    /// counting how often it was written.
+    private final class Answers {
+        var written = 0
+
+        func ask(_ store: SQLiteStore, _ key: SnapshotAnswerKey, snapshot: Bool = true) throws -> [UInt8] {
+            let ask = { () throws -> [UInt8] in
+                try store.snapshotAnswer(key) {
+                    self.written += 1
+                    return Array((try store.workspace(id: key.workspace)?.name ?? "?").utf8)
+                }
+            }
+            return snapshot ? try store.withReadSnapshot(ask) : try ask()
+        }
+    }
+
+    @Test("the store hands back a customer's answer until anything is committed, by itself or another program")
+    func storeKeepsAnswersUntilACommit() throws {
+        let t = try fixture()
+        let answers = Answers()
+        let key = SnapshotAnswerKey(workspace: t.workspace.id, customer: t.customer.id, question: "name")
+        // A request reads its host first, as the portal does; the answer then comes from the same transaction.
+        let ask = { () throws -> String in
+            try t.store.withReadSnapshot {
+                _ = try t.store.workspaceRevision(slug: t.workspace.slug)
+                return String(decoding: try answers.ask(t.store, key, snapshot: false), as: UTF8.self)
+            }
+        }
+        #expect(try ask() == "Acme")
+        #expect(try ask() == "Acme")
+        #expect(answers.written == 1)
+        try t.store.revokePortalSession(id: t.session.id, in: t.workspace.id, at: now)
+        #expect(try ask() == "Acme")
+        #expect(answers.written == 2, "this process committed: written again")
+        let other = try DatabaseQueue(path: t.store.path)
+        try other.write { db in try db.execute(sql: "UPDATE workspace SET name = 'Acme Inc' WHERE id = ?", arguments: [t.workspace.id.rawValue]) }
+        #expect(try ask() == "Acme Inc")
+        #expect(answers.written == 3, "another program committed: written again")
+
+        let otherCustomer = SnapshotAnswerKey(workspace: t.workspace.id, customer: CustomerID(t.customer.id.rawValue + 1), question: "name")
+        _ = try answers.ask(t.store, otherCustomer)
+        #expect(answers.written == 4, "another customer's answer is their own")
+        _ = try answers.ask(t.store, key, snapshot: false)
+        _ = try answers.ask(t.store, key, snapshot: false)
+        #expect(answers.written == 6, "outside a snapshot, every answer is written")
     }
 }

@@ -19,8 +19,12 @@ struct PortalAPI: Sendable {
             }),
             .get("/api/portal/issues", .customer { context, principal in
                 let request = try PortalIssues.listRequest(context.request.query, principal: principal)
-                let result = try issues.list(request, for: principal)
-                return .json { json in
+                // The page depends on the rows and the request only: asked again
+                // before the next commit, it is the same bytes.
+                let key = SnapshotAnswerKey(workspace: principal.workspace.id, customer: principal.customer.id, question: request)
+                return .json(written: try store.snapshotAnswer(key) {
+                    let result = try issues.list(request, for: principal)
+                    var json = JSONWriter(capacity: 16 * 1024)
                     json.object { json in
                         json.field("object", "list")
                         json.field("hasMore", result.nextCursor != nil)
@@ -28,7 +32,8 @@ struct PortalAPI: Sendable {
                         json.key("issues")
                         PortalRepresentations.issues(&json) { result.forEachIssue($0) }
                     }
-                }
+                    return json.bytes
+                })
             }),
             .post("/api/portal/issues", .customer { context, principal in
                 let body = try context.request.jsonObjectBody()

@@ -9,7 +9,7 @@ struct PortalIssues: Sendable {
 
     // MARK: Reading
 
-    struct ListRequest: Equatable {
+    struct ListRequest: Hashable {
         var statusLabel: String?
         var search: String?
         var limit: Int

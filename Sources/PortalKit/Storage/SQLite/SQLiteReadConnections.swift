@@ -14,10 +14,13 @@ import GRDBSQLite
 /// writer. Writes and migrations stay on GRDB.
 final class SQLiteReadConnections: Sendable {
     private let path: String
+    /// Each connection's budget of customers' answers (see `SQLiteReadMemo`).
+    private let answerBytes: Int
     private let idle = SpinningLock<[RawSQLiteConnection]>([])
 
-    init(path: String) {
+    init(path: String, answerBytes: Int) {
         self.path = path
+        self.answerBytes = answerBytes
     }
 
     func read<T>(_ body: (RawSQLiteConnection) throws -> T) throws(StoreError) -> T {
@@ -81,7 +84,7 @@ final class SQLiteReadConnections: Sendable {
 
     private func borrow() throws(StoreError) -> RawSQLiteConnection {
         if let reused = idle.withLock({ $0.popLast() }) { return reused }
-        return try RawSQLiteConnection(readOnlyPath: path)
+        return try RawSQLiteConnection(readOnlyPath: path, answerBytes: answerBytes)
     }
 
     private func giveBack(_ connection: RawSQLiteConnection) {
@@ -116,16 +119,19 @@ final class RawSQLiteConnection: @unchecked Sendable {
     /// statements are ours to finalize.
     private let ownsHandle: Bool
     /// Answers of the per-request lookups, valid while the database is unchanged.
-    let memo = SQLiteReadMemo()
+    let memo: SQLiteReadMemo
 
     /// Statements on a connection someone else opened and will close; call
     /// `close()` before they do.
     init(borrowing handle: OpaquePointer) {
         self.handle = handle
         ownsHandle = false
+        memo = SQLiteReadMemo()
     }
 
-    init(readOnlyPath path: String) throws(StoreError) {
+    /// `answerBytes`: how much of customers' answers its memo may keep.
+    init(readOnlyPath path: String, answerBytes: Int = 0) throws(StoreError) {
+        memo = SQLiteReadMemo(answerBytes: answerBytes)
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {

@@ -17,6 +17,10 @@
 /// requests run in one; the operator side does not (its requests may wait on
 /// DNS or ACME, too long to hold a read transaction), so its credential
 /// lookups are not remembered.
+///
+/// It also keeps customers' answers (`SnapshotAnswerStore`) up to a byte
+/// budget: a member's issue list, about 480 000 instructions to read and
+/// write, costs a lookup when asked again at the same version.
 final class SQLiteReadMemo {
     enum RevisionKey: Hashable {
         case slug(String)
@@ -37,11 +41,20 @@ final class SQLiteReadMemo {
 
     let revisions = Table<RevisionKey, WorkspaceRevision>(capacity: 256)
     let portalSessions = Table<PortalSessionKey, (PortalSession, Customer)>(capacity: 1024)
+    let answers: AnswerTable
 
     /// The version the tables were filled at; nil before the first transaction.
     private var dataVersion: Int64?
     /// Inside a transaction whose version was read: the tables may answer.
     private(set) var isCurrent = false
+    /// Counts transactions: an answer made in one is remembered only if that
+    /// one is still open (a write of the thread ends it, see `SQLiteStore.write`).
+    private var transaction: UInt64 = 0
+
+    /// `answerBytes`: the budget of customers' answers; 0 keeps none.
+    init(answerBytes: Int = 0) {
+        answers = AnswerTable(byteBudget: answerBytes)
+    }
 
     /// A read transaction began and the database is at `version`: answers of
     /// any other version are dropped.
@@ -49,9 +62,11 @@ final class SQLiteReadMemo {
         if version != dataVersion {
             revisions.removeAll()
             portalSessions.removeAll()
+            answers.removeAll()
             dataVersion = version
         }
         isCurrent = true
+        transaction &+= 1
     }
 
     /// The transaction ended: the next one may see another version.
@@ -71,6 +86,27 @@ final class SQLiteReadMemo {
         throws(StoreError) -> (PortalSession, Customer)?
     {
         try answer(portalSessions, key, read)
+    }
+
+    enum AnswerLookup {
+        case remembered([UInt8])
+        /// Nothing remembered; an answer made now may be remembered with the
+        /// ticket (nil: it may not, outside a transaction or with no budget).
+        case missing(ticket: UInt64?)
+    }
+
+    /// The customer's answer remembered for `key` at this version, if any.
+    func answer(_ key: SnapshotAnswerKey) -> AnswerLookup {
+        guard isCurrent, answers.byteBudget > 0 else { return .missing(ticket: nil) }
+        if let bytes = answers[key] { return .remembered(bytes) }
+        return .missing(ticket: transaction)
+    }
+
+    /// Remembers `bytes` for `key` if they were made in the transaction that
+    /// is still open (`ticket` from `answer`).
+    func remember(_ bytes: [UInt8], for key: SnapshotAnswerKey, ticket: UInt64) {
+        guard isCurrent, ticket == transaction else { return }
+        answers.insert(bytes, for: key)
     }
 
     /// The remembered answer for `key`, or `read`'s, remembered when found.
@@ -109,6 +145,36 @@ final class SQLiteReadMemo {
 
         func removeAll() {
             if !answers.isEmpty { answers.removeAll(keepingCapacity: true) }
+        }
+    }
+
+    /// Customers' answers up to `byteBudget` bytes, at most `capacity` of
+    /// them: when one more does not fit, all are dropped at once, as in `Table`.
+    /// An answer larger than a quarter of the budget is not kept, so one
+    /// customer's long page cannot keep emptying the table.
+    final class AnswerTable {
+        private var answers: [SnapshotAnswerKey: [UInt8]] = [:]
+        private(set) var byteCount = 0
+        let byteBudget: Int
+        let capacity = 256
+
+        init(byteBudget: Int) {
+            self.byteBudget = byteBudget
+        }
+
+        var count: Int { answers.count }
+
+        subscript(key: SnapshotAnswerKey) -> [UInt8]? { answers[key] }
+
+        func insert(_ bytes: [UInt8], for key: SnapshotAnswerKey) {
+            guard bytes.count <= byteBudget / 4 else { return }
+            if answers[key] == nil, byteCount + bytes.count > byteBudget || answers.count >= capacity { removeAll() }
+            byteCount += bytes.count - (answers.updateValue(bytes, forKey: key)?.count ?? 0)
+        }
+
+        func removeAll() {
+            if !answers.isEmpty { answers.removeAll(keepingCapacity: true) }
+            byteCount = 0
         }
     }
 }

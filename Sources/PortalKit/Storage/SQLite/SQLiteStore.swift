@@ -21,16 +21,20 @@ public final class SQLiteStore: PortalStore {
         public var maximumReaders: Int
         /// How long a writer waits for the lock before giving up with `unavailable`.
         public var busyTimeoutSeconds: Double
+        /// Bytes of customers' answers each read connection keeps while the
+        /// database is unchanged (see `SnapshotAnswerStore`); 0 keeps none.
+        public var answerBytesPerReader: Int
 
         /// Wraps the sleep of a write queued behind another caller's
         /// transaction (see `SQLiteGroupCommit`); the worker lends its
         /// response slot meanwhile. Must call its argument exactly once.
         public var whileWaitingForWriter: @Sendable (_ sleep: () -> Void) -> Void
 
-        public init(maximumReaders: Int = 4, busyTimeoutSeconds: Double = 5,
+        public init(maximumReaders: Int = 4, busyTimeoutSeconds: Double = 5, answerBytesPerReader: Int = 256 * 1024,
                     whileWaitingForWriter: @escaping @Sendable (_ sleep: () -> Void) -> Void = { sleep in sleep() }) {
             self.maximumReaders = maximumReaders
             self.busyTimeoutSeconds = busyTimeoutSeconds
+            self.answerBytesPerReader = answerBytesPerReader
             self.whileWaitingForWriter = whileWaitingForWriter
         }
     }
@@ -62,7 +66,7 @@ public final class SQLiteStore: PortalStore {
         } catch {
             throw StoreError(error)
         }
-        readers = SQLiteReadConnections(path: path)
+        readers = SQLiteReadConnections(path: path, answerBytes: options.answerBytesPerReader)
         groupCommit = SQLiteGroupCommit(writer: pool, whileWaiting: options.whileWaitingForWriter)
     }
 
@@ -124,6 +128,19 @@ public final class SQLiteStore: PortalStore {
 
     public func withReadSnapshot<T>(_ body: () throws -> T) rethrows -> T {
         try readers.withSnapshot(body)
+    }
+
+    public func snapshotAnswer(_ key: SnapshotAnswerKey, write: () throws -> [UInt8]) throws -> [UInt8] {
+        // Two short reads around `write`, not one around it: a read nested in
+        // another's body would take a connection outside the snapshot.
+        switch try readers.read({ $0.memo.answer(key) }) {
+        case .remembered(let bytes):
+            return bytes
+        case .missing(let ticket):
+            let bytes = try write()
+            if let ticket { try readers.read { $0.memo.remember(bytes, for: key, ticket: ticket) } }
+            return bytes
+        }
     }
 
     /// Batched writes so far and the transactions that carried them.
