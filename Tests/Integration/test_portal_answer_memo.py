@@ -1,5 +1,6 @@
-"""A customer's JSON issue list may be handed back from a read connection's
-memo until the next commit to the database (PORTAL_ANSWER_MEMO_KB, issue 7).
+"""A customer's JSON issue list, and a signed-in session's list and issue
+pages, may be handed back from a read connection's memo until the next commit
+to the database (PORTAL_ANSWER_MEMO_KB, issue 7).
 
 Through nginx and the real worker, with real session cookies and many
 requests at once (so several threads and read connections hold answers),
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import json_of
-from portal_support import SupportData, make_workspace, session_client, unique
+from portal_support import SupportData, csrf_of, make_workspace, session_client, unique
 
 PARALLEL = 8
 
@@ -24,6 +25,7 @@ PARALLEL = 8
 class Team:
     slug: str
     data: SupportData
+    emails: dict  # name → email
     clients: dict  # name → (client, csrf)
     issues: dict  # name → [issue JSON of the support API], oldest first
 
@@ -34,9 +36,9 @@ def team(stack):
     result.slug, key = make_workspace(stack, "memo")
     result.data = SupportData(stack, key)
     company = result.data.company("Initech")
-    result.clients, result.issues = {}, {}
+    result.emails, result.clients, result.issues = {}, {}, {}
     for name in ("ann", "ben", "cat"):
-        email = f"{unique(name)}@initech.test"
+        email = result.emails[name] = f"{unique(name)}@initech.test"
         customer = result.data.customer(email, name.title(), company["id"], "member")
         result.issues[name] = [result.data.issue(customer["id"], f"{name} issue {n}") for n in range(3)]
         result.clients[name] = session_client(stack, result.slug, email)
@@ -93,3 +95,29 @@ def test_a_signed_out_session_gets_no_list_even_if_its_answer_was_kept(team):
     assert out.status_code == 204, out.text
     answers = in_parallel([lambda: client.get("/api/portal/issues").status_code] * 20)
     assert set(answers) == {401}
+
+
+def test_pages_are_each_sessions_own_and_show_every_commit(stack, team):
+    """Two sessions of one customer ask for the same pages at once: each page
+    carries its own session's CSRF token; a commit by another program is on
+    every page asked for after it."""
+    first, first_csrf = team.clients["ann"]
+    second, second_csrf = session_client(stack, team.slug, team.emails["ann"])
+    assert first_csrf != second_csrf
+    ref = team.issues["ann"][1]["ref"]
+
+    def pages(client):
+        home, issue = client.get("/"), client.get(f"/issues/{ref}")
+        assert home.status_code == 200 and issue.status_code == 200
+        return csrf_of(home.text), csrf_of(issue.text), home.text, issue.text
+
+    for (client, csrf) in [(first, first_csrf), (second, second_csrf)] * 2:
+        results = in_parallel([lambda client=client: pages(client)] * 10)
+        assert all(result[0] == csrf and result[1] == csrf for result in results)
+        assert all("ann issue 1" in result[2] and "ann issue 1" in result[3] for result in results)
+    with sqlite3.connect(stack.database, timeout=15) as db:
+        assert db.execute("UPDATE issue SET title = 'ann issue 1, seen on every page' WHERE id = ?",
+                          (team.issues["ann"][1]["id"],)).rowcount == 1
+    results = in_parallel([lambda: pages(first)] * 10 + [lambda: pages(second)] * 10)
+    assert all("ann issue 1, seen on every page" in result[2] and "ann issue 1, seen on every page" in result[3]
+               for result in results)

@@ -64,4 +64,60 @@ struct RememberedAnswerTests {
         #expect(reply.status == 201)
         #expect(titles(f, as: "bob") == ["Printer jams", "Export broken"])
     }
+
+    // MARK: Pages of a signed-in customer
+
+    private func page(_ f: PortalFixture, _ path: String, session token: String) -> TestApp.Reply {
+        f.t.send(.get, path, host: PortalFixture.portalHost, headers: [.cookie: "woes_portal_session=\(token)"])
+    }
+
+    @Test("each session's pages carry its own CSRF token, and each customer's pages their own issues")
+    func pagesAreTheSessionsOwn() throws {
+        let f = try PortalFixture()
+        let first = try f.session("bob"), second = try f.session("bob"), alice = try f.session("alice")
+        for _ in 0..<2 {
+            for token in [first, second] {
+                let list = page(f, "/", session: token)
+                #expect(list.status == 200)
+                #expect(list.text.contains(SessionToken.csrfToken(for: token)))
+                #expect(list.text.contains("Printer jams"))
+                #expect(!list.text.contains("SSO loop"), "alice's issue")
+            }
+            #expect(page(f, "/", session: alice).text.contains("SSO loop"))
+        }
+    }
+
+    @Test("the list and issue pages show every change at once, and a 404 is never kept")
+    func pagesSeeChanges() throws {
+        let f = try PortalFixture()
+        let token = try f.session("bob")
+        let ref = f.refs["bob1"]!
+        #expect(page(f, "/issues/\(ref)", session: token).text.contains("Printer jams"))
+        #expect(page(f, "/", session: token).text.contains("Printer jams"))
+        let patched = f.t.send(.patch, "/api/v1/issues/\(ref)", key: f.acmeKey, json: #"{"title":"Printer on fire"}"#)
+        #expect(patched.status == 200)
+        #expect(page(f, "/issues/\(ref)", session: token).text.contains("Printer on fire"))
+        #expect(page(f, "/", session: token).text.contains("Printer on fire"))
+        let other = try DatabaseQueue(path: f.t.store.path)
+        try other.write { db in
+            try db.execute(sql: "INSERT INTO message (workspace_id, issue_id, role, body, author_name, created_at) "
+                           + "SELECT workspace_id, id, 'support', 'Fixed by the night shift', 'Sam', updated_at FROM issue WHERE title = ?",
+                           arguments: ["Printer on fire"])
+        }
+        #expect(page(f, "/issues/\(ref)", session: token).text.contains("Fixed by the night shift"))
+        #expect(page(f, "/issues/\(f.refs["alice1"]!)", session: token).status == 404)
+        #expect(page(f, "/issues/\(f.refs["alice1"]!)", session: token).status == 404)
+    }
+
+    @Test("a signed-out session gets the sign-in redirect, not its kept page")
+    func signedOutSessionGetsNoPage() throws {
+        let f = try PortalFixture()
+        let token = try f.session("bob")
+        #expect(page(f, "/", session: token).status == 200)
+        let out = f.t.send(.post, "/logout", host: PortalFixture.portalHost,
+                           headers: [.cookie: "woes_portal_session=\(token)", .contentType: "application/x-www-form-urlencoded"],
+                           body: "_csrf=\(SessionToken.csrfToken(for: token))")
+        #expect(out.status == 303)
+        #expect(page(f, "/", session: token).status == 303)
+    }
 }

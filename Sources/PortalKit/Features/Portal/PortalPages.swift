@@ -18,11 +18,15 @@ struct PortalPages: Sendable {
     var routes: [Route] {
         [
             .get("/", .customer { context, principal in
-                try listPage(context.request.query, principal: principal, links: .portal)
+                try remembered(context, principal) {
+                    try listPage(context.request.query, principal: principal, links: .portal)
+                }
             }),
             .get("/issues/:ref", .customer { context, principal in
-                try detailPage(context.parameters.require("ref"), principal: principal, links: .portal,
-                               notice: context.request.query["sent"] != nil ? "Your reply was sent." : nil)
+                try remembered(context, principal) {
+                    try detailPage(context.parameters.require("ref"), principal: principal, links: .portal,
+                                   notice: context.request.query["sent"] != nil ? "Your reply was sent." : nil)
+                }
             }),
             .post("/issues/:ref/reply", .customer { context, principal in
                 let ref = context.parameters.require("ref")
@@ -82,6 +86,52 @@ struct PortalPages: Sendable {
                 return response
             }),
         ]
+    }
+
+    // MARK: Pages kept until the next commit
+
+    /// What a signed-in customer's page depends on besides the database: the
+    /// request's target, the host (the page's links) and the session (its
+    /// CSRF token). The customer and workspace are in `SnapshotAnswerKey`.
+    private struct PageQuestion: Hashable {
+        let target: String
+        let host: String
+        let session: Int64
+    }
+
+    /// Targets longer than this are rendered every time: keys are not counted
+    /// in the memo's byte budget.
+    static let longestRememberedTarget = 1024
+
+    /// A page rendered only outside the memo: not a 200, so not kept.
+    private struct PageNotKept: Error {
+        let response: Response
+    }
+
+    /// `render`'s page, or the same page kept from an earlier request of this
+    /// session at the same state of the database (`SnapshotAnswerStore`). Only
+    /// a 200 with the brand's headers is kept; sessions only (the preview and
+    /// the development header render every time).
+    private func remembered(_ context: RequestContext, _ principal: CustomerPrincipal, render: () throws -> Response) throws
+        -> Response
+    {
+        guard case .session(let session, _) = principal.credential, let target = context.request.head.path,
+              target.utf8.count <= Self.longestRememberedTarget
+        else { return try render() }
+        let key = SnapshotAnswerKey(workspace: principal.workspace.id, customer: principal.customer.id,
+                                    question: PageQuestion(target: target, host: principal.tenant.host, session: session.id))
+        do {
+            let body = try store.snapshotAnswer(key) {
+                let response = try render()
+                guard response.status == .ok, response.headerFields == principal.tenant.brand.pageHeaders else {
+                    throw PageNotKept(response: response)
+                }
+                return Array(response.body)
+            }
+            return Response(status: .ok, headerFields: principal.tenant.brand.pageHeaders, body: ResponseBody(body))
+        } catch let notKept as PageNotKept {
+            return notKept.response
+        }
     }
 
     /// Only a path on this same host may follow sign-in (no open redirect).
