@@ -20,10 +20,9 @@ public struct Response: Sendable {
     // Built once: a literal checks every value's characters on each answer.
     private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
 
-    /// A JSON answer already written (`JSONWriter.bytes`), such as one a
-    /// store remembered (`SnapshotAnswerStore`).
-    public static func json(_ status: HTTPResponse.Status = .ok, written bytes: [UInt8]) -> Response {
-        Response(status: status, headerFields: jsonHeaders, body: ResponseBody(bytes))
+    /// A JSON answer already written, such as one a store kept (`SnapshotAnswerStore`).
+    public static func json(_ status: HTTPResponse.Status = .ok, body: ResponseBody) -> Response {
+        Response(status: status, headerFields: jsonHeaders, body: body)
     }
 
     /// A JSON answer written by `body`.

@@ -58,3 +58,13 @@ public struct ResponseBody: Sendable, RandomAccessCollection, ContiguousBytes, E
 
     public var description: String { String(decoding: self, as: UTF8.self) }
 }
+
+/// A body never changes once made: a store may keep one and send it again.
+extension ResponseBody: SnapshotAnswer {
+    public var retainedByteCount: Int {
+        switch storage {
+        case .array(let bytes): bytes.capacity
+        case .written(let written): written.capacity
+        }
+    }
+}

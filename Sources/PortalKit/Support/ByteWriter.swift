@@ -55,7 +55,7 @@ struct ByteWriter: ~Copyable {
     /// leaves without being copied out (a list page's copy was ~14 000
     /// instructions, bench/profile, issue #7).
     consuming func finish() -> WrittenBytes {
-        let written = WrittenBytes(adopting: base, count: count)
+        let written = WrittenBytes(adopting: base, count: count, capacity: capacity)
         discard self
         return written
     }
@@ -87,10 +87,13 @@ final class WrittenBytes: @unchecked Sendable {
     // Unchecked: the memory is written only before `finish` hands it over.
     private let base: UnsafeMutablePointer<UInt8>
     let count: Int
+    /// The memory held, written or not.
+    let capacity: Int
 
-    fileprivate init(adopting base: UnsafeMutablePointer<UInt8>, count: Int) {
+    fileprivate init(adopting base: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int) {
         self.base = base
         self.count = count
+        self.capacity = capacity
     }
 
     deinit { base.deallocate() }

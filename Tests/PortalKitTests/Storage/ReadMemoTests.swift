@@ -84,9 +84,9 @@ struct ReadMemoTests {
         let memo = SQLiteReadMemo(answerBytes: 4096)
         memo.begin(dataVersion: 7)
         guard case .missing(let ticket?) = memo.answer(key()) else { Issue.record("expected a ticket"); return }
-        memo.remember([1, 2, 3], for: key(), ticket: ticket)
-        guard case .remembered(let bytes) = memo.answer(key()) else { Issue.record("expected the answer"); return }
-        #expect(bytes == [1, 2, 3])
+        memo.remember(ResponseBody([1, 2, 3]), for: key(), ticket: ticket)
+        guard case .remembered(let answer) = memo.answer(key()) else { Issue.record("expected the answer"); return }
+        #expect(answer as? ResponseBody == [1, 2, 3])
         guard case .missing = memo.answer(key(customer: 2)) else { Issue.record("another customer's answer"); return }
         guard case .missing = memo.answer(key("page 2")) else { Issue.record("another question's answer"); return }
         memo.end()
@@ -102,9 +102,9 @@ struct ReadMemoTests {
         memo.begin(dataVersion: 7)
         guard case .missing(let ticket?) = memo.answer(key()) else { Issue.record("expected a ticket"); return }
         memo.end()
-        memo.remember([1], for: key(), ticket: ticket)
+        memo.remember(ResponseBody([1]), for: key(), ticket: ticket)
         memo.begin(dataVersion: 7)
-        memo.remember([1], for: key(), ticket: ticket)
+        memo.remember(ResponseBody([1]), for: key(), ticket: ticket)
         #expect(memo.answers.count == 0, "the write that ended the transaction may have changed what the answer read")
     }
 
@@ -114,16 +114,20 @@ struct ReadMemoTests {
         none.begin(dataVersion: 1)
         guard case .missing(nil) = none.answer(key()) else { Issue.record("no budget: no ticket"); return }
 
-        let memo = SQLiteReadMemo(answerBytes: 1000)
+        // Sizes are the memory an answer holds: an array's capacity, not its count.
+        let page = ResponseBody(Array(repeating: 0, count: 250)), small = ResponseBody([0])
+        let large = ResponseBody(Array(repeating: 0, count: page.retainedByteCount + 64))
+        #expect(page.retainedByteCount >= 250)
+        let memo = SQLiteReadMemo(answerBytes: 4 * page.retainedByteCount)
         memo.begin(dataVersion: 1)
-        memo.remember(Array(repeating: 0, count: 251), for: key("large"), ticket: ticket(memo))
+        memo.remember(large, for: key("large"), ticket: ticket(memo))
         #expect(memo.answers.count == 0)
-        for page in 0..<4 { memo.remember(Array(repeating: 0, count: 250), for: key("page \(page)"), ticket: ticket(memo)) }
+        for index in 0..<4 { memo.remember(page, for: key("page \(index)"), ticket: ticket(memo)) }
         #expect(memo.answers.count == 4)
-        #expect(memo.answers.byteCount == 1000)
-        memo.remember([0], for: key("one more"), ticket: ticket(memo))
+        #expect(memo.answers.byteCount == 4 * page.retainedByteCount)
+        memo.remember(small, for: key("one more"), ticket: ticket(memo))
         #expect(memo.answers.count == 1)
-        #expect(memo.answers.byteCount == 1)
+        #expect(memo.answers.byteCount == small.retainedByteCount)
     }
 
     private func ticket(_ memo: SQLiteReadMemo) -> UInt64 {
@@ -194,11 +198,11 @@ struct ReadMemoTests {
     private final class Answers {
         var written = 0
 
-        func ask(_ store: SQLiteStore, _ key: SnapshotAnswerKey, snapshot: Bool = true) throws -> [UInt8] {
-            let ask = { () throws -> [UInt8] in
+        func ask(_ store: SQLiteStore, _ key: SnapshotAnswerKey, snapshot: Bool = true) throws -> ResponseBody {
+            let ask = { () throws -> ResponseBody in
                 try store.snapshotAnswer(key) {
                     self.written += 1
-                    return Array((try store.workspace(id: key.workspace)?.name ?? "?").utf8)
+                    return ResponseBody(Array((try store.workspace(id: key.workspace)?.name ?? "?").utf8))
                 }
             }
             return snapshot ? try store.withReadSnapshot(ask) : try ask()

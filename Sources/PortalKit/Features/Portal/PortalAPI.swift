@@ -20,9 +20,9 @@ struct PortalAPI: Sendable {
             .get("/api/portal/issues", .customer { context, principal in
                 let request = try PortalIssues.listRequest(context.request.query, principal: principal)
                 // The page depends on the rows and the request only: asked again
-                // before the next commit, it is the same bytes.
+                // before the next commit, it is the same body.
                 let key = SnapshotAnswerKey(workspace: principal.workspace.id, customer: principal.customer.id, question: request)
-                return .json(written: try store.snapshotAnswer(key) {
+                return .json(body: try store.snapshotAnswer(key) {
                     let result = try issues.list(request, for: principal)
                     var json = JSONWriter(capacity: 16 * 1024)
                     json.object { json in
@@ -32,7 +32,7 @@ struct PortalAPI: Sendable {
                         json.key("issues")
                         PortalRepresentations.issues(&json) { result.forEachIssue($0) }
                     }
-                    return json.bytes
+                    return ResponseBody(json.finish())
                 })
             }),
             .post("/api/portal/issues", .customer { context, principal in

@@ -126,9 +126,9 @@ struct PortalPages: Sendable {
                 guard response.status == .ok, response.headerFields == principal.tenant.brand.pageHeaders else {
                     throw PageNotKept(response: response)
                 }
-                return Array(response.body)
+                return response.body
             }
-            return Response(status: .ok, headerFields: principal.tenant.brand.pageHeaders, body: ResponseBody(body))
+            return Response(status: .ok, headerFields: principal.tenant.brand.pageHeaders, body: body)
         } catch let notKept as PageNotKept {
             return notKept.response
         }

@@ -89,7 +89,7 @@ final class SQLiteReadMemo {
     }
 
     enum AnswerLookup {
-        case remembered([UInt8])
+        case remembered(any SnapshotAnswer)
         /// Nothing remembered; an answer made now may be remembered with the
         /// ticket (nil: it may not, outside a transaction or with no budget).
         case missing(ticket: UInt64?)
@@ -98,15 +98,15 @@ final class SQLiteReadMemo {
     /// The customer's answer remembered for `key` at this version, if any.
     func answer(_ key: SnapshotAnswerKey) -> AnswerLookup {
         guard isCurrent, answers.byteBudget > 0 else { return .missing(ticket: nil) }
-        if let bytes = answers[key] { return .remembered(bytes) }
+        if let answer = answers[key] { return .remembered(answer) }
         return .missing(ticket: transaction)
     }
 
     /// Remembers `bytes` for `key` if they were made in the transaction that
     /// is still open (`ticket` from `answer`).
-    func remember(_ bytes: [UInt8], for key: SnapshotAnswerKey, ticket: UInt64) {
+    func remember(_ answer: any SnapshotAnswer, for key: SnapshotAnswerKey, ticket: UInt64) {
         guard isCurrent, ticket == transaction else { return }
-        answers.insert(bytes, for: key)
+        answers.insert(answer, for: key)
     }
 
     /// The remembered answer for `key`, or `read`'s, remembered when found.
@@ -153,7 +153,7 @@ final class SQLiteReadMemo {
     /// An answer larger than a quarter of the budget is not kept, so one
     /// customer's long page cannot keep emptying the table.
     final class AnswerTable {
-        private var answers: [SnapshotAnswerKey: [UInt8]] = [:]
+        private var answers: [SnapshotAnswerKey: any SnapshotAnswer] = [:]
         private(set) var byteCount = 0
         let byteBudget: Int
         let capacity = 256
@@ -164,12 +164,13 @@ final class SQLiteReadMemo {
 
         var count: Int { answers.count }
 
-        subscript(key: SnapshotAnswerKey) -> [UInt8]? { answers[key] }
+        subscript(key: SnapshotAnswerKey) -> (any SnapshotAnswer)? { answers[key] }
 
-        func insert(_ bytes: [UInt8], for key: SnapshotAnswerKey) {
-            guard bytes.count <= byteBudget / 4 else { return }
-            if answers[key] == nil, byteCount + bytes.count > byteBudget || answers.count >= capacity { removeAll() }
-            byteCount += bytes.count - (answers.updateValue(bytes, forKey: key)?.count ?? 0)
+        func insert(_ answer: any SnapshotAnswer, for key: SnapshotAnswerKey) {
+            let size = answer.retainedByteCount
+            guard size <= byteBudget / 4 else { return }
+            if answers[key] == nil, byteCount + size > byteBudget || answers.count >= capacity { removeAll() }
+            byteCount += size - (answers.updateValue(answer, forKey: key)?.retainedByteCount ?? 0)
         }
 
         func removeAll() {

@@ -130,17 +130,14 @@ public final class SQLiteStore: PortalStore {
         try readers.withSnapshot(body)
     }
 
-    public func snapshotAnswer(_ key: SnapshotAnswerKey, write: () throws -> [UInt8]) throws -> [UInt8] {
+    public func snapshotAnswer<Answer: SnapshotAnswer>(_ key: SnapshotAnswerKey, write: () throws -> Answer) throws -> Answer {
         // Two short reads around `write`, not one around it: a read nested in
         // another's body would take a connection outside the snapshot.
-        switch try readers.read({ $0.memo.answer(key) }) {
-        case .remembered(let bytes):
-            return bytes
-        case .missing(let ticket):
-            let bytes = try write()
-            if let ticket { try readers.read { $0.memo.remember(bytes, for: key, ticket: ticket) } }
-            return bytes
-        }
+        let lookup = try readers.read { $0.memo.answer(key) }
+        if case .remembered(let kept) = lookup, let kept = kept as? Answer { return kept }
+        let answer = try write()
+        if case .missing(let ticket?) = lookup { try readers.read { $0.memo.remember(answer, for: key, ticket: ticket) } }
+        return answer
     }
 
     /// Batched writes so far and the transactions that carried them.
