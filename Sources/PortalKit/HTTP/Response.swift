@@ -20,11 +20,6 @@ public struct Response: Sendable {
     // Built once: a literal checks every value's characters on each answer.
     private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
 
-    /// A JSON answer already written, such as one a store kept (`SnapshotAnswerStore`).
-    public static func json(_ status: HTTPResponse.Status = .ok, body: ResponseBody) -> Response {
-        Response(status: status, headerFields: jsonHeaders, body: body)
-    }
-
     /// A JSON answer written by `body`.
     public static func json(_ status: HTTPResponse.Status = .ok, _ body: (inout JSONWriter) -> Void) -> Response {
         // Room for a full list page up front: growing 1 KB → 16 KB copied it four times.
@@ -39,4 +34,11 @@ public struct Response: Sendable {
     public static func redirect(to location: String, status: HTTPResponse.Status = .seeOther) -> Response {
         Response(status: status, headerFields: [.location: location, .cacheControl: "no-store"])
     }
+}
+
+/// A response never changes once made (its body is shared, not copied): a
+/// store may keep a 200 and send it again (`SnapshotAnswerStore`).
+extension Response: SnapshotAnswer {
+    public var retainedByteCount: Int { body.retainedByteCount }
+    public var isKeepable: Bool { status == .ok }
 }

@@ -59,8 +59,8 @@ public struct ResponseBody: Sendable, RandomAccessCollection, ContiguousBytes, E
     public var description: String { String(decoding: self, as: UTF8.self) }
 }
 
-/// A body never changes once made: a store may keep one and send it again.
-extension ResponseBody: SnapshotAnswer {
+extension ResponseBody {
+    /// The memory the body holds: its buffer, written or not.
     public var retainedByteCount: Int {
         switch storage {
         case .array(let bytes): bytes.capacity

@@ -1,3 +1,4 @@
+import HTTPTypes
 import GRDB
 import Testing
 @testable import PortalKit
@@ -119,5 +120,19 @@ struct RememberedAnswerTests {
                            body: "_csrf=\(SessionToken.csrfToken(for: token))")
         #expect(out.status == 303)
         #expect(page(f, "/", session: token).status == 303)
+    }
+
+    @Test("a session that expired with nothing committed since gets no kept page or list: the session is checked first")
+    func expiredSessionGetsNothingKept() throws {
+        let f = try PortalFixture()
+        let token = try f.session("bob")
+        let cookie: HTTPFields = [.cookie: "woes_portal_session=\(token)"]
+        for _ in 0..<2 {
+            #expect(page(f, "/", session: token).status == 200)
+            #expect(f.t.send(.get, "/api/portal/issues", host: PortalFixture.portalHost, headers: cookie).status == 200)
+        }
+        f.t.clock.advance(seconds: SessionPolicy().idleTimeoutSeconds + 1)
+        #expect(page(f, "/", session: token).status == 303)
+        #expect(f.t.send(.get, "/api/portal/issues", host: PortalFixture.portalHost, headers: cookie).status == 401)
     }
 }

@@ -83,55 +83,61 @@ struct ReadMemoTests {
     func keepsAnswersWithinAVersion() throws {
         let memo = SQLiteReadMemo(answerBytes: 4096)
         memo.begin(dataVersion: 7)
-        guard case .missing(let ticket?) = memo.answer(key()) else { Issue.record("expected a ticket"); return }
-        memo.remember(ResponseBody([1, 2, 3]), for: key(), ticket: ticket)
-        guard case .remembered(let answer) = memo.answer(key()) else { Issue.record("expected the answer"); return }
-        #expect(answer as? ResponseBody == [1, 2, 3])
-        guard case .missing = memo.answer(key(customer: 2)) else { Issue.record("another customer's answer"); return }
-        guard case .missing = memo.answer(key("page 2")) else { Issue.record("another question's answer"); return }
+        guard case .missing(let ticket?) = memo.keptAnswer(key()) else { Issue.record("expected a ticket"); return }
+        memo.keep(answer([1, 2, 3]), for: key(), ticket: ticket)
+        guard case .kept(let kept) = memo.keptAnswer(key()) else { Issue.record("expected the answer"); return }
+        #expect((kept as? Response)?.body == [1, 2, 3])
+        guard case .missing = memo.keptAnswer(key(customer: 2)) else { Issue.record("another customer's answer"); return }
+        guard case .missing = memo.keptAnswer(key("page 2")) else { Issue.record("another question's answer"); return }
         memo.end()
         memo.begin(dataVersion: 8)
-        guard case .missing = memo.answer(key()) else { Issue.record("an answer of the old version"); return }
+        guard case .missing = memo.keptAnswer(key()) else { Issue.record("an answer of the old version"); return }
         #expect(memo.answers.count == 0)
     }
 
-    @Test("an answer made in a transaction that has ended, or outside one, is not kept")
+    @Test("an answer made in a transaction that has ended, or outside one, or not a 200, is not kept")
     func keepsOnlyAnswersOfTheOpenTransaction() throws {
         let memo = SQLiteReadMemo(answerBytes: 4096)
-        guard case .missing(nil) = memo.answer(key()) else { Issue.record("no transaction: no ticket"); return }
+        guard case .missing(nil) = memo.keptAnswer(key()) else { Issue.record("no transaction: no ticket"); return }
         memo.begin(dataVersion: 7)
-        guard case .missing(let ticket?) = memo.answer(key()) else { Issue.record("expected a ticket"); return }
+        guard case .missing(let ticket?) = memo.keptAnswer(key()) else { Issue.record("expected a ticket"); return }
         memo.end()
-        memo.remember(ResponseBody([1]), for: key(), ticket: ticket)
+        memo.keep(answer([1]), for: key(), ticket: ticket)
         memo.begin(dataVersion: 7)
-        memo.remember(ResponseBody([1]), for: key(), ticket: ticket)
+        memo.keep(answer([1]), for: key(), ticket: ticket)
         #expect(memo.answers.count == 0, "the write that ended the transaction may have changed what the answer read")
+        memo.keep(Response(status: .notFound, body: [1]), for: key(), ticket: self.ticket(memo))
+        #expect(memo.answers.count == 0)
+    }
+
+    private func answer(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, body: ResponseBody(bytes))
     }
 
     @Test("answers stay within the budget: none without one, none larger than a quarter of it, and a full table starts over")
     func boundedAnswers() throws {
         let none = SQLiteReadMemo()
         none.begin(dataVersion: 1)
-        guard case .missing(nil) = none.answer(key()) else { Issue.record("no budget: no ticket"); return }
+        guard case .missing(nil) = none.keptAnswer(key()) else { Issue.record("no budget: no ticket"); return }
 
         // Sizes are the memory an answer holds: an array's capacity, not its count.
-        let page = ResponseBody(Array(repeating: 0, count: 250)), small = ResponseBody([0])
-        let large = ResponseBody(Array(repeating: 0, count: page.retainedByteCount + 64))
+        let page = answer(Array(repeating: 0, count: 250)), small = answer([0])
+        let large = answer(Array(repeating: 0, count: page.retainedByteCount + 64))
         #expect(page.retainedByteCount >= 250)
         let memo = SQLiteReadMemo(answerBytes: 4 * page.retainedByteCount)
         memo.begin(dataVersion: 1)
-        memo.remember(large, for: key("large"), ticket: ticket(memo))
+        memo.keep(large, for: key("large"), ticket: ticket(memo))
         #expect(memo.answers.count == 0)
-        for index in 0..<4 { memo.remember(page, for: key("page \(index)"), ticket: ticket(memo)) }
+        for index in 0..<4 { memo.keep(page, for: key("page \(index)"), ticket: ticket(memo)) }
         #expect(memo.answers.count == 4)
         #expect(memo.answers.byteCount == 4 * page.retainedByteCount)
-        memo.remember(small, for: key("one more"), ticket: ticket(memo))
+        memo.keep(small, for: key("one more"), ticket: ticket(memo))
         #expect(memo.answers.count == 1)
         #expect(memo.answers.byteCount == small.retainedByteCount)
     }
 
     private func ticket(_ memo: SQLiteReadMemo) -> UInt64 {
-        if case .missing(let ticket?) = memo.answer(key("no such question")) { return ticket }
+        if case .missing(let ticket?) = memo.keptAnswer(key("no such question")) { return ticket }
         Issue.record("expected a ticket")
         return 0
     }
@@ -202,8 +208,8 @@ struct ReadMemoTests {
             let ask = { () throws -> ResponseBody in
                 try store.snapshotAnswer(key) {
                     self.written += 1
-                    return ResponseBody(Array((try store.workspace(id: key.workspace)?.name ?? "?").utf8))
-                }
+                    return Response(status: .ok, body: ResponseBody(Array((try store.workspace(id: key.workspace)?.name ?? "?").utf8)))
+                }.body
             }
             return snapshot ? try store.withReadSnapshot(ask) : try ask()
         }
@@ -238,5 +244,42 @@ struct ReadMemoTests {
         _ = try answers.ask(t.store, key, snapshot: false)
         _ = try answers.ask(t.store, key, snapshot: false)
         #expect(answers.written == 6, "outside a snapshot, every answer is written")
+    }
+
+    @Test("after a write of the request's own thread, nothing is kept or given: what it read first may be another state")
+    func noAnswerAcrossTheRequestsOwnWrite() throws {
+        let t = try fixture()
+        let answers = Answers()
+        let key = SnapshotAnswerKey(workspace: t.workspace.id, customer: t.customer.id, question: "access")
+        // The answer is made of what the request read first (as a page is made
+        // of its principal), not only of what `write` reads itself.
+        func ask(touching: Bool, change: (() throws -> Void)? = nil) throws -> String {
+            try t.store.withReadSnapshot {
+                let principal = try #require(try t.store.portalSession(tokenHash: t.tokenHash, in: t.workspace.id)).1
+                try change?()
+                if touching { try t.store.touchPortalSession(id: t.session.id, in: t.workspace.id, at: now) }
+                return String(decoding: try t.store.snapshotAnswer(key) {
+                    answers.written += 1
+                    return Response(status: .ok, body: ResponseBody(Array((principal.portalAccess?.rawValue ?? "default").utf8)))
+                }.body, as: UTF8.self)
+            }
+        }
+        #expect(try ask(touching: false) == "default")
+        #expect(try ask(touching: false) == "default")
+        #expect(answers.written == 1)
+        // Another program changes the customer's level while this request
+        // holds the old principal; the request's own write (a session touch)
+        // then lets `write` run at the new state.
+        let other = try DatabaseQueue(path: t.store.path)
+        #expect(try ask(touching: true) {
+            try other.write { db in
+                try db.execute(sql: "UPDATE customer SET portal_access = 'admin' WHERE id = ?", arguments: [t.customer.id.rawValue])
+            }
+        } == "default", "made of what this request read first")
+        #expect(answers.written == 2, "after the touch, the kept answer is not given")
+        #expect(try ask(touching: false) == "admin", "and the one made after the touch was not kept")
+        #expect(answers.written == 3)
+        #expect(try ask(touching: false) == "admin")
+        #expect(answers.written == 3)
     }
 }

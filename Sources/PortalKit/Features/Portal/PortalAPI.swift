@@ -19,21 +19,21 @@ struct PortalAPI: Sendable {
             }),
             .get("/api/portal/issues", .customer { context, principal in
                 let request = try PortalIssues.listRequest(context.request.query, principal: principal)
-                // The page depends on the rows and the request only: asked again
-                // before the next commit, it is the same body.
+                // The page is made of the customer, their tenant, the rows and the
+                // request: asked again before the next commit, it is the same.
                 let key = SnapshotAnswerKey(workspace: principal.workspace.id, customer: principal.customer.id, question: request)
-                return .json(body: try store.snapshotAnswer(key) {
+                return try store.snapshotAnswer(key) {
                     let result = try issues.list(request, for: principal)
-                    var json = JSONWriter(capacity: 16 * 1024)
-                    json.object { json in
-                        json.field("object", "list")
-                        json.field("hasMore", result.nextCursor != nil)
-                        json.field("nextCursor", result.nextCursor)
-                        json.key("issues")
-                        PortalRepresentations.issues(&json) { result.forEachIssue($0) }
+                    return .json { json in
+                        json.object { json in
+                            json.field("object", "list")
+                            json.field("hasMore", result.nextCursor != nil)
+                            json.field("nextCursor", result.nextCursor)
+                            json.key("issues")
+                            PortalRepresentations.issues(&json) { result.forEachIssue($0) }
+                        }
                     }
-                    return ResponseBody(json.finish())
-                })
+                }
             }),
             .post("/api/portal/issues", .customer { context, principal in
                 let body = try context.request.jsonObjectBody()

@@ -103,15 +103,10 @@ struct PortalPages: Sendable {
     /// in the memo's byte budget.
     static let longestRememberedTarget = 1024
 
-    /// A page rendered only outside the memo: not a 200, so not kept.
-    private struct PageNotKept: Error {
-        let response: Response
-    }
-
     /// `render`'s page, or the same page kept from an earlier request of this
     /// session at the same state of the database (`SnapshotAnswerStore`). Only
-    /// a 200 with the brand's headers is kept; sessions only (the preview and
-    /// the development header render every time).
+    /// a 200 is kept; sessions only (the preview and the development header
+    /// render every time).
     private func remembered(_ context: RequestContext, _ principal: CustomerPrincipal, render: () throws -> Response) throws
         -> Response
     {
@@ -120,18 +115,7 @@ struct PortalPages: Sendable {
         else { return try render() }
         let key = SnapshotAnswerKey(workspace: principal.workspace.id, customer: principal.customer.id,
                                     question: PageQuestion(target: target, host: principal.tenant.host, session: session.id))
-        do {
-            let body = try store.snapshotAnswer(key) {
-                let response = try render()
-                guard response.status == .ok, response.headerFields == principal.tenant.brand.pageHeaders else {
-                    throw PageNotKept(response: response)
-                }
-                return response.body
-            }
-            return Response(status: .ok, headerFields: principal.tenant.brand.pageHeaders, body: body)
-        } catch let notKept as PageNotKept {
-            return notKept.response
-        }
+        return try store.snapshotAnswer(key, write: render)
     }
 
     /// Only a path on this same host may follow sign-in (no open redirect).

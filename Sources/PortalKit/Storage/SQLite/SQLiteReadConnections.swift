@@ -66,11 +66,20 @@ final class SQLiteReadConnections: Sendable {
     /// Ends this thread's snapshot transaction, if one is open; the next read
     /// begins a new one.
     func endSnapshot() {
-        guard let snapshot = ReadSnapshot.current(of: self), let connection = snapshot.connection else { return }
+        guard let snapshot = ReadSnapshot.current(of: self) else { return }
+        snapshot.wasEnded = true
+        guard let connection = snapshot.connection else { return }
         if !Self.endTransaction(on: connection) {
             snapshot.connection = nil
             connection.close()
         }
+    }
+
+    /// This thread is inside a snapshot that no write has ended: every read
+    /// so far, and the next, see one state of the database.
+    var isInUnbrokenSnapshot: Bool {
+        guard let snapshot = ReadSnapshot.current(of: self) else { return false }
+        return !snapshot.wasEnded
     }
 
     /// Ends a read transaction; false if the connection is still inside one

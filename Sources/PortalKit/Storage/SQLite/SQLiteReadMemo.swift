@@ -18,9 +18,9 @@
 /// DNS or ACME, too long to hold a read transaction), so its credential
 /// lookups are not remembered.
 ///
-/// It also keeps customers' answers (`SnapshotAnswerStore`) up to a byte
-/// budget: a member's issue list, about 480 000 instructions to read and
-/// write, costs a lookup when asked again at the same version.
+/// It also keeps customers' answers (`SnapshotAnswerStore`, `SQLiteKeptAnswers`)
+/// up to a byte budget: a member's issue list, about 490 000 instructions to
+/// read and write, costs a lookup when asked again at the same version.
 final class SQLiteReadMemo {
     enum RevisionKey: Hashable {
         case slug(String)
@@ -41,7 +41,7 @@ final class SQLiteReadMemo {
 
     let revisions = Table<RevisionKey, WorkspaceRevision>(capacity: 256)
     let portalSessions = Table<PortalSessionKey, (PortalSession, Customer)>(capacity: 1024)
-    let answers: AnswerTable
+    let answers: SQLiteKeptAnswers
 
     /// The version the tables were filled at; nil before the first transaction.
     private var dataVersion: Int64?
@@ -53,7 +53,7 @@ final class SQLiteReadMemo {
 
     /// `answerBytes`: the budget of customers' answers; 0 keeps none.
     init(answerBytes: Int = 0) {
-        answers = AnswerTable(byteBudget: answerBytes)
+        answers = SQLiteKeptAnswers(byteBudget: answerBytes)
     }
 
     /// A read transaction began and the database is at `version`: answers of
@@ -88,24 +88,24 @@ final class SQLiteReadMemo {
         try answer(portalSessions, key, read)
     }
 
-    enum AnswerLookup {
-        case remembered(any SnapshotAnswer)
-        /// Nothing remembered; an answer made now may be remembered with the
-        /// ticket (nil: it may not, outside a transaction or with no budget).
+    enum KeptAnswerLookup {
+        case kept(any SnapshotAnswer)
+        /// None kept; an answer made now may be kept with the ticket (nil: it
+        /// may not, outside a transaction or with no budget).
         case missing(ticket: UInt64?)
     }
 
-    /// The customer's answer remembered for `key` at this version, if any.
-    func answer(_ key: SnapshotAnswerKey) -> AnswerLookup {
+    /// The customer's answer kept for `key` at this version, if any.
+    func keptAnswer(_ key: SnapshotAnswerKey) -> KeptAnswerLookup {
         guard isCurrent, answers.byteBudget > 0 else { return .missing(ticket: nil) }
-        if let answer = answers[key] { return .remembered(answer) }
+        if let answer = answers[key] { return .kept(answer) }
         return .missing(ticket: transaction)
     }
 
-    /// Remembers `bytes` for `key` if they were made in the transaction that
-    /// is still open (`ticket` from `answer`).
-    func remember(_ answer: any SnapshotAnswer, for key: SnapshotAnswerKey, ticket: UInt64) {
-        guard isCurrent, ticket == transaction else { return }
+    /// Keeps `answer` for `key` if it was made in the transaction that is
+    /// still open (`ticket` from `keptAnswer`).
+    func keep(_ answer: any SnapshotAnswer, for key: SnapshotAnswerKey, ticket: UInt64) {
+        guard isCurrent, ticket == transaction, answer.isKeepable else { return }
         answers.insert(answer, for: key)
     }
 
@@ -145,37 +145,6 @@ final class SQLiteReadMemo {
 
         func removeAll() {
             if !answers.isEmpty { answers.removeAll(keepingCapacity: true) }
-        }
-    }
-
-    /// Customers' answers up to `byteBudget` bytes, at most `capacity` of
-    /// them: when one more does not fit, all are dropped at once, as in `Table`.
-    /// An answer larger than a quarter of the budget is not kept, so one
-    /// customer's long page cannot keep emptying the table.
-    final class AnswerTable {
-        private var answers: [SnapshotAnswerKey: any SnapshotAnswer] = [:]
-        private(set) var byteCount = 0
-        let byteBudget: Int
-        let capacity = 256
-
-        init(byteBudget: Int) {
-            self.byteBudget = byteBudget
-        }
-
-        var count: Int { answers.count }
-
-        subscript(key: SnapshotAnswerKey) -> (any SnapshotAnswer)? { answers[key] }
-
-        func insert(_ answer: any SnapshotAnswer, for key: SnapshotAnswerKey) {
-            let size = answer.retainedByteCount
-            guard size <= byteBudget / 4 else { return }
-            if answers[key] == nil, byteCount + size > byteBudget || answers.count >= capacity { removeAll() }
-            byteCount += size - (answers.updateValue(answer, forKey: key)?.retainedByteCount ?? 0)
-        }
-
-        func removeAll() {
-            if !answers.isEmpty { answers.removeAll(keepingCapacity: true) }
-            byteCount = 0
         }
     }
 }

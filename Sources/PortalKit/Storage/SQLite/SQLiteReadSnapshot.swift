@@ -10,6 +10,9 @@ final class ReadSnapshot {
     var connection: RawSQLiteConnection?
     /// A read is running on `connection`.
     var isReading = false
+    /// A write of this thread ended the snapshot's transaction
+    /// (`endSnapshot`): reads before and after it may see two states.
+    var wasEnded = false
 
     init(owner: SQLiteReadConnections) { self.owner = ObjectIdentifier(owner) }
 

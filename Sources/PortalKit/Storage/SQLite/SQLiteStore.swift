@@ -131,12 +131,17 @@ public final class SQLiteStore: PortalStore {
     }
 
     public func snapshotAnswer<Answer: SnapshotAnswer>(_ key: SnapshotAnswerKey, write: () throws -> Answer) throws -> Answer {
+        // What the request read before (its principal) must be of the state
+        // the kept answer is of: one transaction since the snapshot began.
+        guard readers.isInUnbrokenSnapshot else { return try write() }
         // Two short reads around `write`, not one around it: a read nested in
         // another's body would take a connection outside the snapshot.
-        let lookup = try readers.read { $0.memo.answer(key) }
-        if case .remembered(let kept) = lookup, let kept = kept as? Answer { return kept }
+        let lookup = try readers.read { $0.memo.keptAnswer(key) }
+        if case .kept(let kept) = lookup, let kept = kept as? Answer { return kept }
         let answer = try write()
-        if case .missing(let ticket?) = lookup { try readers.read { $0.memo.remember(answer, for: key, ticket: ticket) } }
+        if case .missing(let ticket?) = lookup, readers.isInUnbrokenSnapshot {
+            try readers.read { $0.memo.keep(answer, for: key, ticket: ticket) }
+        }
         return answer
     }
 
