@@ -18,12 +18,12 @@ struct PortalPages: Sendable {
     var routes: [Route] {
         [
             .get("/", .customer { context, principal in
-                try remembered(context, principal) {
+                try kept(context, principal) {
                     try listPage(context.request.query, principal: principal, links: .portal)
                 }
             }),
             .get("/issues/:ref", .customer { context, principal in
-                try remembered(context, principal) {
+                try kept(context, principal) {
                     try detailPage(context.parameters.require("ref"), principal: principal, links: .portal,
                                    notice: context.request.query["sent"] != nil ? "Your reply was sent." : nil)
                 }
@@ -101,17 +101,17 @@ struct PortalPages: Sendable {
 
     /// Targets longer than this are rendered every time: keys are not counted
     /// in the memo's byte budget.
-    static let longestRememberedTarget = 1024
+    static let longestKeptTarget = 1024
 
     /// `render`'s page, or the same page kept from an earlier request of this
     /// session at the same state of the database (`SnapshotAnswerStore`). Only
     /// a 200 is kept; sessions only (the preview and the development header
     /// render every time).
-    private func remembered(_ context: RequestContext, _ principal: CustomerPrincipal, render: () throws -> Response) throws
+    private func kept(_ context: RequestContext, _ principal: CustomerPrincipal, render: () throws -> Response) throws
         -> Response
     {
         guard case .session(let session, _) = principal.credential, let target = context.request.head.path,
-              target.utf8.count <= Self.longestRememberedTarget
+              target.utf8.count <= Self.longestKeptTarget
         else { return try render() }
         let key = SnapshotAnswerKey(workspace: principal.workspace.id, customer: principal.customer.id,
                                     question: PageQuestion(target: target, host: principal.tenant.host, session: session.id))

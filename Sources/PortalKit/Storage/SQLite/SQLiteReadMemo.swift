@@ -47,7 +47,7 @@ final class SQLiteReadMemo {
     private var dataVersion: Int64?
     /// Inside a transaction whose version was read: the tables may answer.
     private(set) var isCurrent = false
-    /// Counts transactions: an answer made in one is remembered only if that
+    /// Counts transactions: an answer made in one is kept only if that
     /// one is still open (a write of the thread ends it, see `SQLiteStore.write`).
     private var transaction: UInt64 = 0
 

@@ -3,12 +3,13 @@ import GRDB
 import Testing
 @testable import PortalKit
 
-/// A customer's issue list may be handed back from the read connection's memo
-/// (`SnapshotAnswerStore`) while nothing was committed. These tests ask the
+/// A customer's issue list, and a session's list and issue pages, may be
+/// handed back from the read connection's memo (`SnapshotAnswerStore`) while
+/// nothing was committed. These tests ask the
 /// same question again and again across changes: each answer must be the one
 /// a fresh read would give, and only ever the asking customer's.
-@Suite("A remembered issue list is always the one a fresh read would give")
-struct RememberedAnswerTests {
+@Suite("A kept list or page is always the one a fresh read would give")
+struct KeptAnswerTests {
     private func titles(_ f: PortalFixture, as name: String, query: String = "") -> [String] {
         let reply = f.portal(.get, "/api/portal/issues\(query)", as: name)
         return reply["issues"]?.arrayValue?.compactMap { $0.objectValue?["title"]?.stringValue } ?? []
